@@ -1,0 +1,65 @@
+"""create_app(settings) -> Litestar: routes, dependencies, error handlers, lifespan."""
+
+from collections.abc import AsyncGenerator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin, YamlRenderPlugin
+
+from calendar_service import __version__
+from calendar_service.clock import utcnow
+from calendar_service.db.engine import create_engine, create_session_maker
+from calendar_service.db.migrate import ensure_migrated
+from calendar_service.events.controllers import CalendarController, EventController
+from calendar_service.events.service import EventService
+from calendar_service.settings import Settings, get_settings
+from calendar_service.web import dependencies as deps
+from calendar_service.web.errors import HANDLERS
+from calendar_service.web.health import HealthController
+
+
+def create_app(settings: Settings | None = None, clock: Callable[[], datetime] = utcnow) -> Litestar:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
+        engine = create_engine(settings.database_url)
+        app.state.engine = engine
+        app.state.session_maker = create_session_maker(engine)
+        try:
+            if settings.check_migrations:
+                await ensure_migrated(engine)
+            async with app.state.session_maker() as session, session.begin():
+                await EventService(session, settings.base_url, clock()).refresh_derived_times()
+            yield
+        finally:
+            await engine.dispose()
+
+    return Litestar(
+        route_handlers=[HealthController, CalendarController, EventController],
+        dependencies={
+            "db_session": Provide(deps.provide_db_session),
+            "now": Provide(deps.provide_now, sync_to_thread=False),
+            "settings": Provide(deps.provide_settings, sync_to_thread=False),
+            "events": Provide(deps.provide_event_service, sync_to_thread=False),
+            "calendars": Provide(deps.provide_calendar_service, sync_to_thread=False),
+            "staff": Provide(deps.provide_staff),
+            "optional_staff": Provide(deps.provide_optional_staff),
+        },
+        exception_handlers=HANDLERS,
+        lifespan=[lifespan],
+        state=State({"settings": settings, "clock": clock}),
+        request_max_body_size=settings.max_body_bytes,
+        openapi_config=OpenAPIConfig(
+            title="calendar-service",
+            version=__version__,
+            description="Events with real time zones, iCalendar feeds, registrations and scholarships.",
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin(path="/"), JsonRenderPlugin(), YamlRenderPlugin()],
+        ),
+        debug=False,
+    )

@@ -1,0 +1,65 @@
+"""Calendars: named collections of events, each with a feed."""
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from calendar_service.calendars.schemas import CalendarCreate, CalendarList, CalendarRead
+from calendar_service.db.tables import Calendar
+from calendar_service.domain.access import Staff, require_admin
+from calendar_service.domain.timezones import canonical_zone_name
+from calendar_service.errors import Conflict, InvalidInput, NotFound
+
+
+class CalendarService:
+    def __init__(self, session: AsyncSession, base_url: str, now: datetime) -> None:
+        self.session = session
+        self.base_url = base_url
+        self.now = now
+
+    def to_read(self, row: Calendar) -> CalendarRead:
+        ics = f"{self.base_url}/calendars/{row.slug}.ics"
+        return CalendarRead(
+            slug=row.slug,
+            name=row.name,
+            description=row.description,
+            timezone=row.timezone,
+            events_url=f"{self.base_url}/api/events?calendar={row.slug}",
+            ics_url=ics,
+            webcal_url="webcal://" + ics.split("://", 1)[1],
+        )
+
+    async def list(self) -> CalendarList:
+        rows = await self.session.scalars(select(Calendar).order_by(Calendar.slug))
+        return CalendarList(items=[self.to_read(row) for row in rows])
+
+    async def get_row(self, slug: str) -> Calendar:
+        row = await self.session.scalar(select(Calendar).where(Calendar.slug == slug))
+        if row is None:
+            raise NotFound(f"no calendar '{slug}'; GET /api/calendars lists them")
+        return row
+
+    async def find_for_event(self, slug: str) -> Calendar:
+        row = await self.session.scalar(select(Calendar).where(Calendar.slug == slug))
+        if row is None:
+            raise InvalidInput(f"calendar: no calendar '{slug}'; GET /api/calendars lists them", "calendar")
+        return row
+
+    async def create(self, data: CalendarCreate, staff: Staff) -> CalendarRead:
+        require_admin(staff, "create calendars")
+        row = Calendar(
+            slug=data.slug,
+            name=data.name.strip(),
+            description=data.description,
+            timezone=canonical_zone_name(data.timezone),
+            created_at=self.now,
+            updated_at=self.now,
+        )
+        self.session.add(row)
+        try:
+            await self.session.flush()
+        except IntegrityError:
+            raise Conflict(f"slug: a calendar '{data.slug}' already exists; choose another slug", "slug") from None
+        return self.to_read(row)

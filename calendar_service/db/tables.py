@@ -1,0 +1,142 @@
+"""Tables, and nothing but tables (API schemas live in each area's schemas.py).
+
+Times: `*_local` columns hold naive wall-clock time in the event's zone (the
+truth); `*_utc` columns are derived from them with the tz database named in
+`tzdb_version`, kept for indexing window queries, and recomputed when the
+tz database changes. Every instant uses DateTimeUTC, which refuses naive
+values and comes back aware on SQLite too.
+"""
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from advanced_alchemy.types import DateTimeUTC
+from sqlmodel import Field, SQLModel
+
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utc_column(nullable: bool = False, index: bool = False) -> Any:
+    return Field(sa_column=sa.Column(DateTimeUTC(timezone=True), nullable=nullable, index=index))
+
+
+def local_column(nullable: bool = False) -> Any:
+    return Field(sa_column=sa.Column(sa.DateTime(timezone=False), nullable=nullable))
+
+
+def json_column() -> Any:
+    return Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
+
+
+class Calendar(SQLModel, table=True):
+    __tablename__ = "calendar"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=80, unique=True)
+    name: str = Field(max_length=200)
+    description: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    timezone: str = Field(max_length=64)
+    created_at: datetime = utc_column()
+    updated_at: datetime = utc_column()
+
+
+class Event(SQLModel, table=True):
+    __tablename__ = "event"
+    __table_args__ = (sa.Index("ix_event_window", "calendar_id", "first_start_utc", "last_end_utc"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(max_length=255, unique=True)
+    slug: str = Field(max_length=80, unique=True)
+    calendar_id: int = Field(foreign_key="calendar.id", index=True)
+    title: str = Field(max_length=300)
+    description: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    status: str = Field(max_length=16, default="confirmed")
+
+    timezone: str = Field(max_length=64)
+    all_day: bool = False
+    start_local: datetime = local_column()
+    end_local: datetime = local_column()
+    start_fold: int = 0
+    end_fold: int = 0
+    rrule: str | None = Field(default=None, max_length=500)
+    exdates: list[str] = json_column()
+    rdates: list[str] = json_column()
+
+    start_utc: datetime = utc_column()
+    end_utc: datetime = utc_column()
+    first_start_utc: datetime = utc_column()
+    last_end_utc: datetime | None = utc_column(nullable=True)
+    tzdb_version: str = Field(max_length=16)
+
+    location_name: str | None = Field(default=None, max_length=300)
+    location_address: str | None = Field(default=None, max_length=500)
+    location_city: str | None = Field(default=None, max_length=200)
+    location_country: str | None = Field(default=None, max_length=2, index=True)
+    location_lat: float | None = None
+    location_lon: float | None = None
+    livestream_url: str | None = Field(default=None, max_length=2000)
+    online_url: str | None = Field(default=None, max_length=2000)
+    attendance_mode: str = Field(max_length=16, default="in_person", index=True)
+    languages: list[str] = json_column()
+    tags: list[str] = json_column()
+    hosts: list[str] = json_column()
+    speakers: list[dict[str, Any]] = json_column()
+    capacity: int | None = None
+    registration: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+
+    sequence: int = 0
+    created_at: datetime = utc_column()
+    updated_at: datetime = utc_column()
+
+
+class EventFacet(SQLModel, table=True):
+    """Tags and languages as rows, so `tag=`/`lang=` filters run in SQL on both databases."""
+
+    __tablename__ = "event_facet"
+    __table_args__ = (sa.Index("ix_event_facet_lookup", "facet", "value"),)
+
+    event_id: int = Field(foreign_key="event.id", primary_key=True, ondelete="CASCADE")
+    facet: str = Field(max_length=8, primary_key=True)
+    value: str = Field(max_length=64, primary_key=True)
+
+
+class OccurrenceOverride(SQLModel, table=True):
+    """One occurrence of a series moved, retitled or cancelled; keyed by its original local start."""
+
+    __tablename__ = "occurrence_override"
+    __table_args__ = (sa.UniqueConstraint("event_id", "original_local"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    original_local: datetime = local_column()
+    start_local: datetime | None = local_column(nullable=True)
+    end_local: datetime | None = local_column(nullable=True)
+    start_fold: int = 0
+    end_fold: int = 0
+    title: str | None = Field(default=None, max_length=300)
+    status: str | None = Field(default=None, max_length=16)
+    created_at: datetime = utc_column()
+    updated_at: datetime = utc_column()
+
+
+class StaffToken(SQLModel, table=True):
+    """A bearer token for staff; only its SHA-256 is stored."""
+
+    __tablename__ = "staff_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    role: str = Field(max_length=16)
+    token_hash: str = Field(max_length=64, unique=True)
+    prefix: str = Field(max_length=12)
+    calendars: list[str] = json_column()
+    created_at: datetime = utc_column()
+    last_used_at: datetime | None = utc_column(nullable=True)
+    revoked_at: datetime | None = utc_column(nullable=True)

@@ -1,0 +1,43 @@
+"""Who may do what: pure decisions on a staff member's role and scope.
+
+Roles: `admin` (everything), `organizer` (events; scoped to the calendars
+listed on the token, or all calendars when the list is empty), `reviewer`
+(scholarships only).
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from calendar_service.errors import Forbidden
+
+ROLES = ("admin", "organizer", "reviewer")
+
+
+@dataclass(frozen=True, slots=True)
+class Staff:
+    id: int
+    name: str
+    role: str
+    calendars: tuple[str, ...] = ()
+
+
+def require_calendar_editor(staff: Staff, calendar_slug: str) -> None:
+    if staff.role == "admin":
+        return
+    if staff.role == "organizer" and (not staff.calendars or calendar_slug in staff.calendars):
+        return
+    if staff.role == "organizer":
+        raise Forbidden(f"your organizer token is limited to calendars {', '.join(staff.calendars)}")
+    raise Forbidden(f"role '{staff.role}' may not edit events; an admin or organizer token is needed")
+
+
+def require_admin(staff: Staff, action: str) -> None:
+    if staff.role != "admin":
+        raise Forbidden(f"only an admin may {action}; your token's role is '{staff.role}'")
+
+
+def valid_role(role: str, calendars: Sequence[str]) -> None:
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if calendars and role != "organizer":
+        raise ValueError("only organizer tokens can be limited to calendars")

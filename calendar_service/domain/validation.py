@@ -1,0 +1,67 @@
+"""Small pure checks on event fields, each raising InvalidInput that names the field."""
+
+import re
+from urllib.parse import urlsplit
+
+import pytz
+
+from calendar_service.errors import InvalidInput
+
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_TAG = re.compile(r"^[\w][\w\-\.]{0,63}$", re.UNICODE)
+ATTENDANCE_MODES = ("in_person", "online", "hybrid")
+
+
+def country_code(value: str | None, field: str = "location.country") -> str | None:
+    """ISO 3166-1 alpha-2, upper case (the list is pytz's copy of the tz database's iso3166.tab)."""
+    if value is None:
+        return None
+    code = value.strip().upper()
+    if code not in pytz.country_names:
+        raise InvalidInput(f"{field}: '{value}' is not an ISO 3166-1 alpha-2 country code (e.g. GH, MX, US)", field)
+    return code
+
+
+def language_tags(values: list[str], field: str = "languages") -> list[str]:
+    out: list[str] = []
+    for index, value in enumerate(values):
+        if not _LANGUAGE.match(value):
+            raise InvalidInput(
+                f"{field}[{index}]: '{value}' is not a BCP 47 language tag (e.g. en, es, pt-BR)", f"{field}[{index}]"
+            )
+        parts = value.split("-")
+        tag = "-".join([parts[0].lower(), *(p.upper() if len(p) == 2 else p for p in parts[1:])])
+        if tag not in out:
+            out.append(tag)
+    return out
+
+
+def tags(values: list[str], field: str = "tags") -> list[str]:
+    out: list[str] = []
+    for index, value in enumerate(values):
+        tag = value.strip().lower()
+        if not _TAG.match(tag):
+            raise InvalidInput(
+                f"{field}[{index}]: '{value}' is not a tag; use up to 64 letters, digits, '-', '_' or '.'",
+                f"{field}[{index}]",
+            )
+        if tag not in out:
+            out.append(tag)
+    return out
+
+
+def http_url(value: str | None, field: str) -> str | None:
+    if value is None:
+        return None
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise InvalidInput(f"{field}: '{value}' is not an http(s) URL", field)
+    return value.strip()
+
+
+def coordinate(value: float | None, low: float, high: float, field: str) -> float | None:
+    if value is None:
+        return None
+    if not low <= value <= high:
+        raise InvalidInput(f"{field}: {value} is outside {low}..{high}", field)
+    return value

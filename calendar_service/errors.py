@@ -1,0 +1,51 @@
+"""Domain errors: one class per outcome a client can act on.
+
+Each error carries a message a person can act on and, for bad input, the
+field it concerns. The app maps these to HTTP statuses in exactly one place
+(`calendar_service.app`), so nothing below the shell knows about HTTP.
+"""
+
+
+class DomainError(Exception):
+    """Base class; `field` names the input that caused it, when there is one."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InvalidInput(DomainError):
+    """The request is well-formed but a value cannot be accepted (422)."""
+
+
+class UnknownTimeZone(InvalidInput):
+    """The zone name is not in the pinned tz database."""
+
+
+class NonexistentLocalTime(InvalidInput):
+    """The local time falls in a DST gap: clocks skip it."""
+
+
+class AmbiguousLocalTime(InvalidInput):
+    """The local time happens twice (DST fold) and no `fold` said which."""
+
+
+class InvalidRecurrence(InvalidInput):
+    """The RRULE, EXDATE or RDATE cannot be accepted."""
+
+
+class NotFound(DomainError):
+    """No such resource, or not visible to this caller (404)."""
+
+
+class Conflict(DomainError):
+    """The write contradicts existing state, e.g. a duplicate (409)."""
+
+
+class Unauthorized(DomainError):
+    """A staff token is missing or not valid (401)."""
+
+
+class Forbidden(DomainError):
+    """The token is valid but its role may not do this (403)."""

@@ -1,0 +1,207 @@
+"""Event API schemas (msgspec Structs). Tables never leave the service layer.
+
+Times cross the wire as strings and are parsed by `domain.timing`, so every
+time error names its field and says what to send instead.
+"""
+
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import UNSET, Meta, Struct, UnsetType
+
+Title = Annotated[str, Meta(min_length=1, max_length=300)]
+Text = Annotated[str, Meta(max_length=20_000)]
+ShortText = Annotated[str, Meta(max_length=300)]
+Slug = Annotated[str, Meta(min_length=1, max_length=80, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+LocalTime = Annotated[
+    str,
+    Meta(
+        max_length=32,
+        description="Local wall-clock time in `timezone`, 'YYYY-MM-DDTHH:MM:SS' without offset; "
+        "a date 'YYYY-MM-DD' for all-day events (`end` = last day, inclusive).",
+        examples=["2024-09-21T11:15:00"],
+    ),
+]
+ZoneName = Annotated[str, Meta(max_length=64, description="IANA zone name", examples=["America/New_York"])]
+Status = Literal["confirmed", "tentative", "cancelled"]
+AttendanceMode = Literal["in_person", "online", "hybrid"]
+Url = Annotated[str, Meta(max_length=2000)]
+
+
+class Location(Struct, forbid_unknown_fields=True, omit_defaults=False):
+    name: ShortText | None = None
+    address: Annotated[str, Meta(max_length=500)] | None = None
+    city: Annotated[str, Meta(max_length=200)] | None = None
+    country: Annotated[str, Meta(min_length=2, max_length=2, description="ISO 3166-1 alpha-2")] | None = None
+    lat: float | None = None
+    lon: float | None = None
+
+
+class Person(Struct, forbid_unknown_fields=True):
+    name: ShortText
+    affiliation: ShortText | None = None
+
+
+class Recurrence(Struct, forbid_unknown_fields=True):
+    rrule: Annotated[
+        str,
+        Meta(max_length=500, description="RFC 5545 RRULE without the 'RRULE:' prefix",
+             examples=["FREQ=WEEKLY;BYDAY=TH;COUNT=16"]),
+    ] | None = None
+    exdates: Annotated[list[LocalTime], Meta(max_length=1000)] = msgspec.field(default_factory=list)
+    rdates: Annotated[list[LocalTime], Meta(max_length=1000)] = msgspec.field(default_factory=list)
+
+
+class Question(Struct, forbid_unknown_fields=True):
+    key: Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$")]
+    label: ShortText
+    type: Literal["text", "choice", "multi_choice", "yes_no"] = "text"
+    required: bool = False
+    options: Annotated[list[ShortText], Meta(max_length=100)] = msgspec.field(default_factory=list)
+
+
+class RegistrationSettings(Struct, forbid_unknown_fields=True):
+    opens_at: LocalTime | None = None
+    closes_at: LocalTime | None = None
+    requires_confirmation: bool = False
+    questions: Annotated[list[Question], Meta(max_length=50)] = msgspec.field(default_factory=list)
+
+
+Labels = Annotated[list[Annotated[str, Meta(max_length=64)]], Meta(max_length=50)]
+
+
+class EventCreate(Struct, forbid_unknown_fields=True):
+    calendar: Slug
+    title: Title
+    timezone: ZoneName
+    start: LocalTime
+    end: LocalTime
+    description: Text = ""
+    all_day: bool = False
+    fold: Literal[0, 1] | None = None
+    recurrence: Recurrence | None = None
+    status: Status = "confirmed"
+    location: Location | None = None
+    livestream_url: Url | None = None
+    online_url: Url | None = None
+    attendance_mode: AttendanceMode = "in_person"
+    languages: Labels = msgspec.field(default_factory=list)
+    tags: Labels = msgspec.field(default_factory=list)
+    hosts: Annotated[list[ShortText], Meta(max_length=100)] = msgspec.field(default_factory=list)
+    speakers: Annotated[list[Person], Meta(max_length=200)] = msgspec.field(default_factory=list)
+    capacity: Annotated[int, Meta(ge=0)] | None = None
+    registration: RegistrationSettings | None = None
+    slug: Slug | None = None
+    uid: Annotated[str, Meta(min_length=1, max_length=255)] | None = None
+
+
+class EventUpdate(Struct, forbid_unknown_fields=True):
+    """PATCH: only the fields sent change; `null` clears an optional field."""
+
+    calendar: Slug | UnsetType = UNSET
+    title: Title | UnsetType = UNSET
+    timezone: ZoneName | UnsetType = UNSET
+    start: LocalTime | UnsetType = UNSET
+    end: LocalTime | UnsetType = UNSET
+    description: Text | UnsetType = UNSET
+    all_day: bool | UnsetType = UNSET
+    fold: Literal[0, 1] | None | UnsetType = UNSET
+    recurrence: Recurrence | None | UnsetType = UNSET
+    status: Status | UnsetType = UNSET
+    location: Location | None | UnsetType = UNSET
+    livestream_url: Url | None | UnsetType = UNSET
+    online_url: Url | None | UnsetType = UNSET
+    attendance_mode: AttendanceMode | UnsetType = UNSET
+    languages: Labels | UnsetType = UNSET
+    tags: Labels | UnsetType = UNSET
+    hosts: Annotated[list[ShortText], Meta(max_length=100)] | UnsetType = UNSET
+    speakers: Annotated[list[Person], Meta(max_length=200)] | UnsetType = UNSET
+    capacity: Annotated[int, Meta(ge=0)] | None | UnsetType = UNSET
+    registration: RegistrationSettings | None | UnsetType = UNSET
+
+
+class EventRead(Struct, kw_only=True):
+    slug: str
+    uid: str
+    calendar: str
+    title: str
+    description: str
+    status: Status
+    timezone: str
+    start: str
+    end: str
+    all_day: bool
+    fold: int | None
+    start_utc: str
+    end_utc: str
+    recurrence: Recurrence | None
+    location: Location | None
+    livestream_url: str | None
+    attendance_mode: AttendanceMode
+    languages: list[str]
+    tags: list[str]
+    hosts: list[str]
+    speakers: list[Person]
+    capacity: int | None
+    registration: RegistrationSettings
+    sequence: int
+    created_at: str
+    updated_at: str
+    url: str
+    ics_url: str
+    webcal_url: str
+    overrides: list["OverrideRead"]
+    online_url: str | None | UnsetType = UNSET
+
+
+class OverrideWrite(Struct, forbid_unknown_fields=True):
+    """PUT body for one occurrence; omitted fields keep the series' values."""
+
+    start: LocalTime | None = None
+    end: LocalTime | None = None
+    fold: Literal[0, 1] | None = None
+    title: Title | None = None
+    status: Status | None = None
+
+
+class OverrideRead(Struct, kw_only=True):
+    original_start: str
+    start: str | None
+    end: str | None
+    title: str | None
+    status: str | None
+
+
+class OccurrenceRead(Struct, kw_only=True):
+    slug: str
+    uid: str
+    calendar: str
+    title: str
+    status: Status
+    all_day: bool
+    timezone: str
+    start: str
+    end: str
+    start_utc: str
+    end_utc: str
+    utc_offset: str
+    original_start: str
+    recurring: bool
+    overridden: bool
+    attendance_mode: str
+    languages: list[str]
+    tags: list[str]
+    country: str | None
+    city: str | None
+    url: str
+    ics_url: str
+    start_in_tz: str | UnsetType = UNSET
+    end_in_tz: str | UnsetType = UNSET
+
+
+class OccurrenceList(Struct, kw_only=True):
+    items: list[OccurrenceRead]
+    window: dict[str, str]
+    truncated: bool
+    warnings: list[str]
+    next_from: str | None = None

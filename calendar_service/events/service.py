@@ -1,0 +1,404 @@
+"""Events: create, edit, cancel, override one occurrence, list occurrences in a window.
+
+Every write validates the *whole* resulting event through `domain.timing`
+before anything is written, so nothing half-valid reaches the database.
+`sequence` rises on every change of time, recurrence or status (RFC 5545
+§3.8.7.4), which is what makes subscribed calendars pick the change up.
+"""
+
+import dataclasses
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+import msgspec
+from slugify import slugify
+from sqlalchemy import delete, exists, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from calendar_service.calendars.service import CalendarService
+from calendar_service.db.tables import Calendar, Event, EventFacet, OccurrenceOverride
+from calendar_service.domain import validation
+from calendar_service.domain.access import Staff, require_calendar_editor
+from calendar_service.domain.recurrence import (
+    expand,
+    is_occurrence,
+    master_span_utc,
+    parse_series_point,
+    series_span_utc,
+)
+from calendar_service.domain.timezones import TZDB_VERSION, get_zone, iso_utc, to_utc_lenient
+from calendar_service.domain.timing import format_point, parse_override, parse_timing
+from calendar_service.domain.values import Timing
+from calendar_service.domain.windows import parse_window
+from calendar_service.errors import Conflict, InvalidInput, NotFound
+from calendar_service.events import mapping
+from calendar_service.events.schemas import (
+    EventCreate,
+    EventRead,
+    EventUpdate,
+    OccurrenceList,
+    OverrideWrite,
+)
+
+_TIME_FIELDS = ("timezone", "all_day", "start_local", "end_local", "start_fold", "end_fold", "rrule", "exdates",
+                "rdates")
+MAX_LIMIT = 5000
+PREFILTER_MARGIN = timedelta(days=2)
+
+
+class EventService:
+    def __init__(self, session: AsyncSession, base_url: str, now: datetime, uid_domain: str = "calendar-service"):
+        self.session = session
+        self.base_url = base_url
+        self.now = now
+        self.uid_domain = uid_domain
+        self.calendars = CalendarService(session, base_url, now)
+
+    # -- reads ---------------------------------------------------------------------------------
+
+    async def get(self, slug: str, staff: Staff | None) -> EventRead:
+        row, calendar = await self._load(slug)
+        overrides = await self._overrides([row.id or 0])
+        include_private = staff is not None and staff.role in ("admin", "organizer")
+        return mapping.event_read(row, calendar.slug, overrides.get(row.id or 0, []), self.base_url, include_private)
+
+    async def list_occurrences(
+        self,
+        *,
+        start: str | None,
+        end: str | None,
+        tz: str | None,
+        calendar: str | None = None,
+        tag: str | None = None,
+        lang: str | None = None,
+        country: str | None = None,
+        mode: str | None = None,
+        limit: int = 1000,
+    ) -> OccurrenceList:
+        window_start, window_end = parse_window(start, end, tz, self.now)
+        viewer_zone = get_zone(tz, "tz").key if tz else None
+        if not 1 <= limit <= MAX_LIMIT:
+            raise InvalidInput(f"limit: must be from 1 to {MAX_LIMIT}", "limit")
+        stmt = (
+            select(Event, Calendar.slug)
+            .join(Calendar, Calendar.id == Event.calendar_id)
+            .where(Event.first_start_utc < window_end + PREFILTER_MARGIN)
+            .where(or_(Event.last_end_utc.is_(None), Event.last_end_utc > window_start - PREFILTER_MARGIN))  # type: ignore[union-attr]
+            .order_by(Event.first_start_utc, Event.id)
+        )
+        if calendar:
+            await self.calendars.get_row(calendar)
+            stmt = stmt.where(Calendar.slug == calendar)
+        if tag:
+            stmt = stmt.where(_facet_filter("tag", validation.tags(_split(tag), "tag")))
+        if lang:
+            stmt = stmt.where(_facet_filter("lang", validation.language_tags(_split(lang), "lang"), prefix=True))
+        if country:
+            codes = [validation.country_code(c, "country") for c in _split(country)]
+            stmt = stmt.where(Event.location_country.in_(codes))  # type: ignore[union-attr]
+        if mode:
+            modes = _split(mode)
+            for value in modes:
+                if value not in validation.ATTENDANCE_MODES:
+                    raise InvalidInput(f"mode: '{value}' is not one of {', '.join(validation.ATTENDANCE_MODES)}",
+                                       "mode")
+            stmt = stmt.where(Event.attendance_mode.in_(modes))  # type: ignore[attr-defined]
+        rows = (await self.session.execute(stmt)).all()
+        overrides = await self._overrides([row.id for row, _ in rows if row.id is not None])
+        found = []
+        warnings: list[str] = []
+        for row, calendar_slug in rows:
+            timing = mapping.timing_of(row, overrides.get(row.id or 0))
+            expansion = expand(timing, window_start, window_end, limit=limit)
+            if expansion.truncated:
+                warnings.append(f"event '{row.slug}': more than {limit} occurrences in this window; narrow from/to")
+            found.extend((occ.start_utc, row.slug, occ.original, row, calendar_slug, occ) for occ in expansion.occurrences)
+        found.sort(key=lambda item: item[:3])
+        next_from = None
+        truncated = bool(warnings)
+        if len(found) > limit:
+            next_from = iso_utc(found[limit][0])
+            found = found[:limit]
+            truncated = True
+            warnings.append(f"only the first {limit} occurrences are listed; continue with from={next_from}")
+        items = [mapping.occurrence_read(row, cal, occ, self.base_url, viewer_zone) for *_, row, cal, occ in found]
+        window = {"from": iso_utc(window_start), "to": iso_utc(window_end)}
+        if viewer_zone:
+            window["tz"] = viewer_zone
+        return OccurrenceList(items=items, window=window, truncated=truncated, warnings=warnings, next_from=next_from)
+
+    # -- writes --------------------------------------------------------------------------------
+
+    async def create(self, data: EventCreate, staff: Staff) -> EventRead:
+        require_calendar_editor(staff, data.calendar)
+        calendar = await self.calendars.find_for_event(data.calendar)
+        values = msgspec.structs.asdict(data)
+        fields, timing = _validated(values)
+        slug = data.slug or await self._free_slug(data.title)
+        row = Event(
+            uid=data.uid or f"{uuid.uuid4()}@{self.uid_domain}",
+            slug=slug,
+            calendar_id=calendar.id or 0,
+            sequence=0,
+            created_at=self.now,
+            updated_at=self.now,
+            **fields,
+        )
+        _derive(row, timing)
+        self.session.add(row)
+        await self._flush_unique(slug, data.uid)
+        await self._write_facets(row)
+        return mapping.event_read(row, calendar.slug, [], self.base_url, include_private=True)
+
+    async def update(self, slug: str, data: EventUpdate, staff: Staff) -> EventRead:
+        row, calendar = await self._load(slug, for_update=True)
+        require_calendar_editor(staff, calendar.slug)
+        changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
+        if not changes:
+            raise InvalidInput("the body changes nothing; send at least one field", "body")
+        if "calendar" in changes and changes["calendar"] != calendar.slug:
+            require_calendar_editor(staff, changes["calendar"])
+            calendar = await self.calendars.find_for_event(changes["calendar"])
+        values = mapping.wire_of(row, calendar.slug)
+        if {"start", "end", "timezone", "all_day"} & changes.keys() and "fold" not in changes:
+            values["fold"] = None
+        values.update(changes)
+        if isinstance(values.get("recurrence"), mapping.Recurrence):
+            values["recurrence"] = msgspec.structs.asdict(values["recurrence"])
+        fields, timing = _validated(values)
+        before = {name: getattr(row, name) for name in (*_TIME_FIELDS, "status")}
+        for name, value in fields.items():
+            setattr(row, name, value)
+        row.calendar_id = calendar.id or 0
+        overrides = await self._drop_orphan_overrides(row, timing)
+        after = {name: getattr(row, name) for name in (*_TIME_FIELDS, "status")}
+        if before != after:
+            row.sequence += 1
+        row.updated_at = self.now
+        _derive(row, _with_overrides(timing, overrides))
+        await self.session.flush()
+        await self._write_facets(row, replace=True)
+        return mapping.event_read(row, calendar.slug, overrides, self.base_url, include_private=True)
+
+    async def cancel(self, slug: str, staff: Staff) -> EventRead:
+        row, calendar = await self._load(slug, for_update=True)
+        require_calendar_editor(staff, calendar.slug)
+        if row.status != "cancelled":
+            row.status = "cancelled"
+            row.sequence += 1
+            row.updated_at = self.now
+            await self.session.flush()
+        overrides = (await self._overrides([row.id or 0])).get(row.id or 0, [])
+        return mapping.event_read(row, calendar.slug, overrides, self.base_url, include_private=True)
+
+    async def put_occurrence(self, slug: str, original_start: str, data: OverrideWrite, staff: Staff) -> EventRead:
+        row, calendar = await self._load(slug, for_update=True)
+        require_calendar_editor(staff, calendar.slug)
+        original = parse_series_point(original_start, row.all_day, "original_start")
+        existing = (await self._overrides([row.id or 0])).get(row.id or 0, [])
+        timing = mapping.timing_of(row, [o for o in existing if o.original_local != original])
+        override = parse_override(
+            timing, original, start=data.start, end=data.end, fold=data.fold, title=data.title, status=data.status
+        )
+        current = next((o for o in existing if o.original_local == original), None)
+        if current is None:
+            current = OccurrenceOverride(event_id=row.id or 0, original_local=original, created_at=self.now,
+                                         updated_at=self.now)
+            self.session.add(current)
+        current.start_local, current.end_local = override.start, override.end
+        current.start_fold, current.end_fold = override.start_fold, override.end_fold
+        current.title, current.status = override.title, override.status
+        current.updated_at = self.now
+        row.sequence += 1
+        row.updated_at = self.now
+        await self.session.flush()
+        return await self._reread(row, calendar)
+
+    async def delete_occurrence(self, slug: str, original_start: str, staff: Staff) -> EventRead:
+        row, calendar = await self._load(slug, for_update=True)
+        require_calendar_editor(staff, calendar.slug)
+        original = parse_series_point(original_start, row.all_day, "original_start")
+        result = await self.session.execute(
+            delete(OccurrenceOverride).where(
+                OccurrenceOverride.event_id == row.id, OccurrenceOverride.original_local == original  # type: ignore[arg-type]
+            )
+        )
+        if not getattr(result, "rowcount", 0):
+            raise NotFound(f"occurrence {original_start} of '{slug}' has no changes to undo")
+        row.sequence += 1
+        row.updated_at = self.now
+        await self.session.flush()
+        return await self._reread(row, calendar)
+
+    async def refresh_derived_times(self) -> int:
+        """Recompute UTC columns of events derived with another tz database version."""
+        rows = (await self.session.scalars(select(Event).where(Event.tzdb_version != TZDB_VERSION))).all()
+        overrides = await self._overrides([row.id for row in rows if row.id is not None])
+        for row in rows:
+            _derive(row, mapping.timing_of(row, overrides.get(row.id or 0)))
+        await self.session.flush()
+        return len(rows)
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    async def _reread(self, row: Event, calendar: Calendar) -> EventRead:
+        overrides = (await self._overrides([row.id or 0])).get(row.id or 0, [])
+        _derive(row, mapping.timing_of(row, overrides))
+        await self.session.flush()
+        return mapping.event_read(row, calendar.slug, overrides, self.base_url, include_private=True)
+
+    async def _load(self, slug: str, for_update: bool = False) -> tuple[Event, Calendar]:
+        stmt = select(Event, Calendar).join(Calendar, Calendar.id == Event.calendar_id).where(Event.slug == slug)
+        if for_update:
+            stmt = stmt.with_for_update(of=Event)  # type: ignore[arg-type]
+        result = (await self.session.execute(stmt)).first()
+        if result is None:
+            raise NotFound(f"no event '{slug}'; GET /api/events lists events")
+        return result[0], result[1]
+
+    async def _overrides(self, event_ids: list[int]) -> dict[int, list[OccurrenceOverride]]:
+        if not event_ids:
+            return {}
+        rows = await self.session.scalars(
+            select(OccurrenceOverride)
+            .where(OccurrenceOverride.event_id.in_(event_ids))  # type: ignore[attr-defined]
+            .order_by(OccurrenceOverride.original_local)
+        )
+        grouped: dict[int, list[OccurrenceOverride]] = {}
+        for override in rows:
+            grouped.setdefault(override.event_id, []).append(override)
+        return grouped
+
+    async def _drop_orphan_overrides(self, row: Event, timing: Timing) -> list[OccurrenceOverride]:
+        """Overrides of occurrences the edited series no longer has are removed."""
+        kept = []
+        for override in (await self._overrides([row.id or 0])).get(row.id or 0, []):
+            if timing.recurring and is_occurrence(timing, override.original_local):
+                kept.append(override)
+            else:
+                await self.session.delete(override)
+        return kept
+
+    async def _free_slug(self, title: str) -> str:
+        base = slugify(title, max_length=60, word_boundary=True) or "event"
+        taken = set(
+            (await self.session.scalars(select(Event.slug).where(Event.slug.startswith(base)))).all()  # type: ignore[attr-defined]
+        )
+        if base not in taken:
+            return base
+        return next(f"{base}-{n}" for n in range(2, len(taken) + 3) if f"{base}-{n}" not in taken)
+
+    async def _flush_unique(self, slug: str, uid: str | None) -> None:
+        try:
+            await self.session.flush()
+        except IntegrityError:
+            what = f"slug '{slug}'" + (f" or uid '{uid}'" if uid else "")
+            raise Conflict(f"slug: an event with this {what} already exists; choose another", "slug") from None
+
+    async def _write_facets(self, row: Event, replace: bool = False) -> None:
+        if replace:
+            await self.session.execute(delete(EventFacet).where(EventFacet.event_id == row.id))  # type: ignore[arg-type]
+        facets = [EventFacet(event_id=row.id or 0, facet="tag", value=t) for t in row.tags]
+        facets += [EventFacet(event_id=row.id or 0, facet="lang", value=lang) for lang in row.languages]
+        self.session.add_all(facets)
+        await self.session.flush()
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _facet_filter(facet: str, values: list[str], prefix: bool = False) -> Any:
+    matches = [EventFacet.value == v for v in values]
+    if prefix:
+        matches += [EventFacet.value.startswith(f"{v}-") for v in values]  # type: ignore[attr-defined]
+    return exists().where(EventFacet.event_id == Event.id, EventFacet.facet == facet, or_(*matches))
+
+
+def _with_overrides(timing: Timing, overrides: list[OccurrenceOverride]) -> Timing:
+    return dataclasses.replace(timing, overrides=tuple(mapping.override_of(o) for o in overrides))
+
+
+def _validated(values: dict[str, Any]) -> tuple[dict[str, Any], Timing]:
+    """All event fields checked together; returns column values and the timing."""
+    recurrence = values.get("recurrence") or {}
+    if not isinstance(recurrence, dict):
+        recurrence = msgspec.structs.asdict(recurrence)
+    timing = parse_timing(
+        zone=values["timezone"],
+        start=values["start"],
+        end=values["end"],
+        all_day=values.get("all_day", False),
+        fold=values.get("fold"),
+        rrule=recurrence.get("rrule"),
+        exdates=recurrence.get("exdates") or [],
+        rdates=recurrence.get("rdates") or [],
+    )
+    location = values.get("location")
+    loc = msgspec.structs.asdict(location) if location is not None and not isinstance(location, dict) else (
+        location or {})
+    registration = values.get("registration")
+    reg = msgspec.to_builtins(registration) if registration is not None else {}
+    _check_registration(reg, timing)
+    if values.get("online_url") and values.get("attendance_mode", "in_person") == "in_person":
+        raise InvalidInput("online_url: an in-person event has no join link; set attendance_mode to online or hybrid",
+                           "online_url")
+    fields = {
+        "title": values["title"].strip(),
+        "description": values.get("description") or "",
+        "status": values.get("status", "confirmed"),
+        "timezone": timing.zone,
+        "all_day": timing.all_day,
+        "start_local": timing.start,
+        "end_local": timing.end,
+        "start_fold": timing.start_fold,
+        "end_fold": timing.end_fold,
+        "rrule": timing.rrule,
+        "exdates": [format_point(p, timing.all_day) for p in timing.exdates],
+        "rdates": [format_point(p, timing.all_day) for p in timing.rdates],
+        "location_name": loc.get("name"),
+        "location_address": loc.get("address"),
+        "location_city": loc.get("city"),
+        "location_country": validation.country_code(loc.get("country")),
+        "location_lat": validation.coordinate(loc.get("lat"), -90, 90, "location.lat"),
+        "location_lon": validation.coordinate(loc.get("lon"), -180, 180, "location.lon"),
+        "livestream_url": validation.http_url(values.get("livestream_url"), "livestream_url"),
+        "online_url": validation.http_url(values.get("online_url"), "online_url"),
+        "attendance_mode": values.get("attendance_mode", "in_person"),
+        "languages": validation.language_tags(values.get("languages") or []),
+        "tags": validation.tags(values.get("tags") or []),
+        "hosts": [h.strip() for h in values.get("hosts") or [] if h.strip()],
+        "speakers": [msgspec.to_builtins(s) for s in values.get("speakers") or []],
+        "capacity": values.get("capacity"),
+        "registration": reg,
+    }
+    if not fields["title"]:
+        raise InvalidInput("title: must not be blank", "title")
+    return fields, timing
+
+
+def _check_registration(reg: dict[str, Any], timing: Timing) -> None:
+    zone = get_zone(timing.zone)
+    bounds = {}
+    for key in ("opens_at", "closes_at"):
+        if reg.get(key):
+            local = parse_series_point(reg[key], False, f"registration.{key}")
+            bounds[key] = to_utc_lenient(local, zone)
+    if len(bounds) == 2 and bounds["closes_at"] <= bounds["opens_at"]:
+        raise InvalidInput("registration.closes_at: must be after opens_at", "registration.closes_at")
+    keys = [q["key"] for q in reg.get("questions", [])]
+    if len(keys) != len(set(keys)):
+        raise InvalidInput("registration.questions: each question needs a distinct key", "registration.questions")
+    for index, question in enumerate(reg.get("questions", [])):
+        if question["type"] in ("choice", "multi_choice") and not question["options"]:
+            raise InvalidInput(f"registration.questions[{index}].options: a choice question needs options",
+                               f"registration.questions[{index}].options")
+
+
+def _derive(row: Event, timing: Timing) -> None:
+    """UTC columns from local time + zone, stamped with the tz database version used."""
+    row.start_utc, row.end_utc = master_span_utc(timing)
+    row.first_start_utc, row.last_end_utc = series_span_utc(timing)
+    row.tzdb_version = TZDB_VERSION

@@ -1,0 +1,66 @@
+"""Request-scoped dependencies: one transaction per request, the clock, services, the caller.
+
+The transaction is ours, not the SQLAlchemy plugin's autocommit handler: that
+handler swallows a failed commit and the client still gets 2xx
+(shared/notes/stack-check.md §2b). Here a failed commit raises, and the
+exception handlers turn it into an error response; a handler that raised
+rolls everything back, so nothing half-written stays.
+"""
+
+from collections.abc import AsyncGenerator
+from datetime import datetime
+
+from litestar import Request
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from calendar_service.calendars.service import CalendarService
+from calendar_service.domain.access import Staff
+from calendar_service.events.service import EventService
+from calendar_service.settings import Settings
+from calendar_service.staff.tokens import TokenService
+
+
+async def provide_db_session(state: State) -> AsyncGenerator[AsyncSession, None]:
+    async with state.session_maker() as session:
+        try:
+            yield session
+        except BaseException:
+            await session.rollback()
+            raise
+        else:
+            await session.commit()
+
+
+def provide_now(state: State) -> datetime:
+    now: datetime = state.clock()
+    return now
+
+
+def provide_settings(state: State) -> Settings:
+    settings: Settings = state.settings
+    return settings
+
+
+def provide_event_service(
+    db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings], now: NamedDependency[datetime]
+) -> EventService:
+    return EventService(db_session, settings.base_url, now, settings.uid_domain)
+
+
+def provide_calendar_service(
+    db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings], now: NamedDependency[datetime]
+) -> CalendarService:
+    return CalendarService(db_session, settings.base_url, now)
+
+
+async def provide_staff(request: Request[object, object, State], db_session: NamedDependency[AsyncSession]) -> Staff:
+    return await TokenService(db_session).authenticate(request.headers.get("authorization"))
+
+
+async def provide_optional_staff(request: Request[object, object, State], db_session: NamedDependency[AsyncSession]) -> Staff | None:
+    header = request.headers.get("authorization")
+    if header is None:
+        return None
+    return await TokenService(db_session).authenticate(header)

@@ -1,0 +1,113 @@
+"""Every error becomes `{"status_code", "detail"}` (plus `field` when one input is at fault).
+
+This is the one place domain errors turn into HTTP statuses.
+"""
+
+import logging
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from calendar_service.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    Unauthorized,
+)
+
+log = logging.getLogger("calendar_service")
+
+_STATUS: list[tuple[type[DomainError], int]] = [
+    (InvalidInput, 422),
+    (NotFound, 404),
+    (Conflict, 409),
+    (Unauthorized, 401),
+    (Forbidden, 403),
+]
+
+
+def _body(status: int, detail: str, **extra: Any) -> Response[dict[str, Any]]:
+    headers = {"WWW-Authenticate": 'Bearer realm="calendar-service staff"'} if status == 401 else None
+    return Response({"status_code": status, "detail": detail, **extra}, status_code=status,
+                    media_type=MediaType.JSON, headers=headers)
+
+
+def domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, Any]]:
+    status = next((code for kind, code in _STATUS if isinstance(exc, kind)), 400)
+    extra = {"field": exc.field} if exc.field else {}
+    return _body(status, exc.message, **extra)
+
+
+def _location(key: str) -> str:
+    return key.removeprefix("$.").removeprefix("$") or "body"
+
+
+def validation_error(request: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
+    """msgspec/Litestar validation: 422 naming each field, or 400 when the body is not JSON at all."""
+    problems = exc.extra if isinstance(exc.extra, list) else []
+    parts = []
+    fields = []
+    for problem in problems:
+        if not isinstance(problem, dict):
+            continue
+        message = str(problem.get("message", "invalid value"))
+        key = problem.get("key")
+        if key is None and " - at `" in message:
+            message, _, where = message.partition(" - at `")
+            key = where.rstrip("`")
+        if key:
+            field = _location(str(key))
+            fields.append(field)
+            parts.append(f"{field}: {message}")
+        else:
+            parts.append(message)
+    if not parts:
+        detail = str(exc.detail)
+        if "JSON" in detail or "decode" in detail.lower() or "malformed" in detail.lower():
+            return _body(400, "the body is not valid JSON; send Content-Type: application/json with a JSON object")
+        return _body(422, detail)
+    extra = {"field": fields[0]} if len(fields) == 1 else ({"fields": fields} if fields else {})
+    return _body(422, "; ".join(parts), **extra)
+
+
+def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
+    detail = exc.detail
+    if exc.status_code == 413:
+        detail = "the request body is too large (limit 1 MB)"
+    elif exc.status_code == 400 and ("JSON" in detail or "decode" in detail.lower()):
+        detail = "the body is not valid JSON; send Content-Type: application/json with a JSON object"
+    response = _body(exc.status_code, detail)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+def integrity_error(_: Request[Any, Any, Any], exc: IntegrityError) -> Response[dict[str, Any]]:
+    log.info("integrity error answered as 409: %s", exc.orig)
+    return _body(409, "this conflicts with data that already exists (a duplicate?); nothing was written")
+
+
+def unavailable(_: Request[Any, Any, Any], exc: OperationalError) -> Response[dict[str, Any]]:
+    log.error("database unavailable: %s", exc.orig)
+    response = _body(503, "the database is unavailable or busy; nothing was written, try again shortly")
+    response.headers["Retry-After"] = "5"
+    return response
+
+
+def internal_error(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    log.exception("unhandled error", exc_info=exc)
+    return _body(500, "internal error; nothing was written. The error is logged for the operators.")
+
+
+HANDLERS: dict[Any, Any] = {
+    DomainError: domain_error,
+    ValidationException: validation_error,
+    HTTPException: http_error,
+    IntegrityError: integrity_error,
+    OperationalError: unavailable,
+    Exception: internal_error,
+}
