@@ -20,6 +20,7 @@ from calendar_service.settings import Settings, get_settings
 from calendar_service.web import dependencies as deps
 from calendar_service.web.errors import HANDLERS
 from calendar_service.web.health import HealthController
+from calendar_service.web.transactions import TransactionMiddleware, provide_db_session
 
 
 def create_app(settings: Settings | None = None, clock: Callable[[], datetime] = utcnow) -> Litestar:
@@ -42,7 +43,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     return Litestar(
         route_handlers=[HealthController, CalendarController, EventController],
         dependencies={
-            "db_session": Provide(deps.provide_db_session),
+            "db_session": Provide(provide_db_session),
             "now": Provide(deps.provide_now, sync_to_thread=False),
             "settings": Provide(deps.provide_settings, sync_to_thread=False),
             "events": Provide(deps.provide_event_service, sync_to_thread=False),
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             "optional_staff": Provide(deps.provide_optional_staff),
         },
         exception_handlers=HANDLERS,
+        middleware=[TransactionMiddleware()],
         lifespan=[lifespan],
         state=State({"settings": settings, "clock": clock}),
         request_max_body_size=settings.max_body_bytes,

@@ -31,9 +31,7 @@ def parse_bound(text: str, zone_name: str | None, field: str) -> datetime:
     return to_utc_lenient(value, get_zone(zone_name, "tz"))
 
 
-def parse_window(
-    start: str | None, end: str | None, zone_name: str | None, now: datetime
-) -> tuple[datetime, datetime]:
+def parse_window(start: str | None, end: str | None, zone_name: str | None, now: datetime) -> tuple[datetime, datetime]:
     """[from, to) in UTC; `to` is exclusive. Defaults: from today, one year."""
     if zone_name is not None:
         get_zone(zone_name, "tz")

@@ -39,10 +39,18 @@ class EventController(Controller):
     async def list_occurrences(
         self,
         events: NamedDependency[EventService],
-        from_: Annotated[str | None, QueryParameter(name="from", description="Window start (inclusive): a date, a "
-                                                    "local date-time read in `tz` (else UTC), or a date-time with offset; "
-                                                    "default: today")] = None,
-        to: Annotated[str | None, QueryParameter(description="Window end (exclusive); default: one year after `from`")] = None,
+        from_: Annotated[
+            str | None,
+            QueryParameter(
+                name="from",
+                description="Window start (inclusive): a date, a "
+                "local date-time read in `tz` (else UTC), or a date-time with offset; "
+                "default: today",
+            ),
+        ] = None,
+        to: Annotated[
+            str | None, QueryParameter(description="Window end (exclusive); default: one year after `from`")
+        ] = None,
         tz: Annotated[str | None, QueryParameter(description="Viewer's IANA zone: adds start_in_tz/end_in_tz")] = None,
         calendar: FromQuery[str | None] = None,
         tag: Annotated[str | None, QueryParameter(description="Tag, or several comma-separated (any matches)")] = None,
@@ -100,8 +108,11 @@ class EventController(Controller):
         """Move, retitle or cancel one occurrence, named by its original local start."""
         return await events.put_occurrence(slug, original_start, data, staff)
 
-    @post("/{slug:str}/occurrences/{original_start:str}/restore", operation_id="RestoreOccurrence",
-          status_code=HTTP_200_OK)
+    @post(
+        "/{slug:str}/occurrences/{original_start:str}/restore",
+        operation_id="RestoreOccurrence",
+        status_code=HTTP_200_OK,
+    )
     async def restore_occurrence(
         self,
         slug: FromPath[str],

@@ -58,8 +58,14 @@ def wire_end(local: datetime, all_day: bool) -> str:
 
 
 def location_of(row: Event) -> Location | None:
-    fields = (row.location_name, row.location_address, row.location_city, row.location_country,
-              row.location_lat, row.location_lon)
+    fields = (
+        row.location_name,
+        row.location_address,
+        row.location_city,
+        row.location_country,
+        row.location_lat,
+        row.location_lon,
+    )
     if all(value is None for value in fields):
         return None
     return Location(

@@ -43,11 +43,17 @@ class Person(Struct, forbid_unknown_fields=True):
 
 
 class Recurrence(Struct, forbid_unknown_fields=True):
-    rrule: Annotated[
-        str,
-        Meta(max_length=500, description="RFC 5545 RRULE without the 'RRULE:' prefix",
-             examples=["FREQ=WEEKLY;BYDAY=TH;COUNT=16"]),
-    ] | None = None
+    rrule: (
+        Annotated[
+            str,
+            Meta(
+                max_length=500,
+                description="RFC 5545 RRULE without the 'RRULE:' prefix",
+                examples=["FREQ=WEEKLY;BYDAY=TH;COUNT=16"],
+            ),
+        ]
+        | None
+    ) = None
     exdates: Annotated[list[LocalTime], Meta(max_length=1000)] = msgspec.field(default_factory=list)
     rdates: Annotated[list[LocalTime], Meta(max_length=1000)] = msgspec.field(default_factory=list)
 
@@ -205,3 +211,14 @@ class OccurrenceList(Struct, kw_only=True):
     truncated: bool
     warnings: list[str]
     next_from: str | None = None
+
+
+# Allowed values of enumerated fields, so a validation error can list them.
+ENUM_HINTS: dict[str, tuple[str, ...]] = {
+    "status": ("confirmed", "tentative", "cancelled"),
+    "attendance_mode": ("in_person", "online", "hybrid"),
+    "fold": ("0", "1"),
+}
+ENUM_HINTS.update(
+    {f"registration.questions[{i}].type": ("text", "choice", "multi_choice", "yes_no") for i in range(50)}
+)

@@ -42,8 +42,17 @@ from calendar_service.events.schemas import (
     OverrideWrite,
 )
 
-_TIME_FIELDS = ("timezone", "all_day", "start_local", "end_local", "start_fold", "end_fold", "rrule", "exdates",
-                "rdates")
+_TIME_FIELDS = (
+    "timezone",
+    "all_day",
+    "start_local",
+    "end_local",
+    "start_fold",
+    "end_fold",
+    "rrule",
+    "exdates",
+    "rdates",
+)
 MAX_LIMIT = 5000
 PREFILTER_MARGIN = timedelta(days=2)
 
@@ -102,32 +111,36 @@ class EventService:
             modes = _split(mode)
             for value in modes:
                 if value not in validation.ATTENDANCE_MODES:
-                    raise InvalidInput(f"mode: '{value}' is not one of {', '.join(validation.ATTENDANCE_MODES)}",
-                                       "mode")
+                    raise InvalidInput(
+                        f"mode: '{value}' is not one of {', '.join(validation.ATTENDANCE_MODES)}", "mode"
+                    )
             stmt = stmt.where(Event.attendance_mode.in_(modes))  # type: ignore[attr-defined]
         rows = (await self.session.execute(stmt)).all()
         overrides = await self._overrides([row.id for row, _ in rows if row.id is not None])
         found = []
-        warnings: list[str] = []
         for row, calendar_slug in rows:
             timing = mapping.timing_of(row, overrides.get(row.id or 0))
-            expansion = expand(timing, window_start, window_end, limit=limit)
-            if expansion.truncated:
-                warnings.append(f"event '{row.slug}': more than {limit} occurrences in this window; narrow from/to")
-            found.extend((occ.start_utc, row.slug, occ.original, row, calendar_slug, occ) for occ in expansion.occurrences)
+            # limit + 1 per event is enough to know whether the merged page is complete.
+            expansion = expand(timing, window_start, window_end, limit=limit + 1)
+            found.extend(
+                (occ.start_utc, row.slug, occ.original, row, calendar_slug, occ) for occ in expansion.occurrences
+            )
         found.sort(key=lambda item: item[:3])
         next_from = None
-        truncated = bool(warnings)
+        warnings: list[str] = []
         if len(found) > limit:
             next_from = iso_utc(found[limit][0])
             found = found[:limit]
-            truncated = True
-            warnings.append(f"only the first {limit} occurrences are listed; continue with from={next_from}")
+            warnings.append(
+                f"only the first {limit} occurrences are listed; continue with from={next_from} or narrow from/to"
+            )
         items = [mapping.occurrence_read(row, cal, occ, self.base_url, viewer_zone) for *_, row, cal, occ in found]
         window = {"from": iso_utc(window_start), "to": iso_utc(window_end)}
         if viewer_zone:
             window["tz"] = viewer_zone
-        return OccurrenceList(items=items, window=window, truncated=truncated, warnings=warnings, next_from=next_from)
+        return OccurrenceList(
+            items=items, window=window, truncated=next_from is not None, warnings=warnings, next_from=next_from
+        )
 
     # -- writes --------------------------------------------------------------------------------
 
@@ -204,8 +217,9 @@ class EventService:
         )
         current = next((o for o in existing if o.original_local == original), None)
         if current is None:
-            current = OccurrenceOverride(event_id=row.id or 0, original_local=original, created_at=self.now,
-                                         updated_at=self.now)
+            current = OccurrenceOverride(
+                event_id=row.id or 0, original_local=original, created_at=self.now, updated_at=self.now
+            )
             self.session.add(current)
         current.start_local, current.end_local = override.start, override.end
         current.start_fold, current.end_fold = override.start_fold, override.end_fold
@@ -222,7 +236,8 @@ class EventService:
         original = parse_series_point(original_start, row.all_day, "original_start")
         result = await self.session.execute(
             delete(OccurrenceOverride).where(
-                OccurrenceOverride.event_id == row.id, OccurrenceOverride.original_local == original  # type: ignore[arg-type]
+                OccurrenceOverride.event_id == row.id,
+                OccurrenceOverride.original_local == original,  # type: ignore[arg-type]
             )
         )
         if not getattr(result, "rowcount", 0):
@@ -337,14 +352,18 @@ def _validated(values: dict[str, Any]) -> tuple[dict[str, Any], Timing]:
         rdates=recurrence.get("rdates") or [],
     )
     location = values.get("location")
-    loc = msgspec.structs.asdict(location) if location is not None and not isinstance(location, dict) else (
-        location or {})
+    loc = (
+        msgspec.structs.asdict(location)
+        if location is not None and not isinstance(location, dict)
+        else (location or {})
+    )
     registration = values.get("registration")
     reg = msgspec.to_builtins(registration) if registration is not None else {}
     _check_registration(reg, timing)
     if values.get("online_url") and values.get("attendance_mode", "in_person") == "in_person":
-        raise InvalidInput("online_url: an in-person event has no join link; set attendance_mode to online or hybrid",
-                           "online_url")
+        raise InvalidInput(
+            "online_url: an in-person event has no join link; set attendance_mode to online or hybrid", "online_url"
+        )
     fields = {
         "title": values["title"].strip(),
         "description": values.get("description") or "",
@@ -393,8 +412,10 @@ def _check_registration(reg: dict[str, Any], timing: Timing) -> None:
         raise InvalidInput("registration.questions: each question needs a distinct key", "registration.questions")
     for index, question in enumerate(reg.get("questions", [])):
         if question["type"] in ("choice", "multi_choice") and not question["options"]:
-            raise InvalidInput(f"registration.questions[{index}].options: a choice question needs options",
-                               f"registration.questions[{index}].options")
+            raise InvalidInput(
+                f"registration.questions[{index}].options: a choice question needs options",
+                f"registration.questions[{index}].options",
+            )
 
 
 def _derive(row: Event, timing: Timing) -> None:

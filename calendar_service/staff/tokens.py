@@ -15,7 +15,7 @@ from calendar_service.db.tables import StaffToken
 from calendar_service.domain.access import Staff, valid_role
 from calendar_service.errors import InvalidInput, Unauthorized
 
-TOKEN_PREFIX = "cst_"
+TOKEN_PREFIX = "cst_"  # noqa: S105 - a public prefix, not a secret
 
 
 def hash_token(token: str) -> str:
@@ -67,5 +67,3 @@ class TokenService:
         if row is None or row.revoked_at is not None or row.id is None:
             raise Unauthorized("this staff token is not valid (unknown or revoked); ask an admin for a new one")
         return Staff(id=row.id, name=row.name, role=row.role, calendars=tuple(row.calendars))
-
-

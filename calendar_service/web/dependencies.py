@@ -1,13 +1,8 @@
-"""Request-scoped dependencies: one transaction per request, the clock, services, the caller.
+"""Request-scoped dependencies: the clock, settings, services, the calling staff member.
 
-The transaction is ours, not the SQLAlchemy plugin's autocommit handler: that
-handler swallows a failed commit and the client still gets 2xx
-(shared/notes/stack-check.md §2b). Here a failed commit raises, and the
-exception handlers turn it into an error response; a handler that raised
-rolls everything back, so nothing half-written stays.
+The per-request transaction lives in `web/transactions.py`.
 """
 
-from collections.abc import AsyncGenerator
 from datetime import datetime
 
 from litestar import Request
@@ -20,17 +15,6 @@ from calendar_service.domain.access import Staff
 from calendar_service.events.service import EventService
 from calendar_service.settings import Settings
 from calendar_service.staff.tokens import TokenService
-
-
-async def provide_db_session(state: State) -> AsyncGenerator[AsyncSession, None]:
-    async with state.session_maker() as session:
-        try:
-            yield session
-        except BaseException:
-            await session.rollback()
-            raise
-        else:
-            await session.commit()
 
 
 def provide_now(state: State) -> datetime:
@@ -59,7 +43,9 @@ async def provide_staff(request: Request[object, object, State], db_session: Nam
     return await TokenService(db_session).authenticate(request.headers.get("authorization"))
 
 
-async def provide_optional_staff(request: Request[object, object, State], db_session: NamedDependency[AsyncSession]) -> Staff | None:
+async def provide_optional_staff(
+    request: Request[object, object, State], db_session: NamedDependency[AsyncSession]
+) -> Staff | None:
     header = request.headers.get("authorization")
     if header is None:
         return None

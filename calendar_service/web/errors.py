@@ -18,6 +18,7 @@ from calendar_service.errors import (
     NotFound,
     Unauthorized,
 )
+from calendar_service.events.schemas import ENUM_HINTS
 
 log = logging.getLogger("calendar_service")
 
@@ -32,8 +33,12 @@ _STATUS: list[tuple[type[DomainError], int]] = [
 
 def _body(status: int, detail: str, **extra: Any) -> Response[dict[str, Any]]:
     headers = {"WWW-Authenticate": 'Bearer realm="calendar-service staff"'} if status == 401 else None
-    return Response({"status_code": status, "detail": detail, **extra}, status_code=status,
-                    media_type=MediaType.JSON, headers=headers)
+    return Response(
+        {"status_code": status, "detail": detail, **extra},
+        status_code=status,
+        media_type=MediaType.JSON,
+        headers=headers,
+    )
 
 
 def domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, Any]]:
@@ -61,6 +66,8 @@ def validation_error(request: Request[Any, Any, Any], exc: ValidationException) 
             key = where.rstrip("`")
         if key:
             field = _location(str(key))
+            if field in ENUM_HINTS and ("enum" in message or "Expected" in message):
+                message += f"; use one of: {', '.join(ENUM_HINTS[field])}"
             fields.append(field)
             parts.append(f"{field}: {message}")
         else:

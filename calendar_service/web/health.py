@@ -17,8 +17,13 @@ class HealthController(Controller):
     @get(operation_id="Health", cache=False)
     async def health(self, state: State) -> Response[dict[str, Any]]:
         """Status of the app and its database, and the tz database version in use."""
-        body: dict[str, Any] = {"status": "ok", "version": __version__, "tzdb_version": TZDB_VERSION,
-                                "database": "ok", "database_backend": state.engine.dialect.name}
+        body: dict[str, Any] = {
+            "status": "ok",
+            "version": __version__,
+            "tzdb_version": TZDB_VERSION,
+            "database": "ok",
+            "database_backend": state.engine.dialect.name,
+        }
         try:
             async with state.engine.connect() as conn:
                 await conn.execute(text("SELECT 1"))

@@ -1,0 +1,48 @@
+"""One transaction per request that can neither leak nor lie.
+
+- `provide_db_session` is a generator dependency: Litestar runs the code after
+  `yield` once the handler returned and the response object is built, but
+  *before* anything is sent. A failed commit raises there and the exception
+  handlers answer with an error, so a client never hears "created" for a row
+  that was not written. (advanced-alchemy's autocommit handler swallows
+  commit errors: shared/notes/stack-check.md §2b.) A handler error is thrown
+  into the generator and rolls back.
+- Litestar does not clean up a generator dependency when a *later* dependency
+  raises (e.g. a bad staff token after the session was opened); that left a
+  SQLite write lock held until garbage collection. So the session is also
+  kept in the request scope, and `TransactionMiddleware` closes it in a
+  `finally` — closing rolls back anything uncommitted and frees the lock.
+"""
+
+from collections.abc import AsyncGenerator
+from typing import Any
+
+from litestar import Request
+from litestar.datastructures import State
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Receive, Scope, Send
+from sqlalchemy.ext.asyncio import AsyncSession
+
+SESSION_KEY = "_calendar_db_session"
+
+
+async def provide_db_session(request: Request[Any, Any, State]) -> AsyncGenerator[AsyncSession, None]:
+    session: AsyncSession = request.app.state.session_maker()
+    request.scope["state"][SESSION_KEY] = session
+    try:
+        yield session
+    except BaseException:
+        await session.rollback()
+        raise
+    else:
+        await session.commit()
+
+
+class TransactionMiddleware(ASGIMiddleware):
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        try:
+            await next_app(scope, receive, send)
+        finally:
+            session: AsyncSession | None = scope.get("state", {}).pop(SESSION_KEY, None)
+            if session is not None:
+                await session.close()
