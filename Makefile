@@ -1,0 +1,60 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test`.
+# uv (pinned, installed into .tools/) creates .venv from uv.lock, so every
+# machine gets exactly the locked versions; Python itself comes from the system
+# (3.11+), never downloaded.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: run test install install-dev migrate fixtures serve lint typecheck unit fuzz bench clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(VENV)/.installed: $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen --no-dev --python $(PYTHON)
+	touch $@
+
+$(VENV)/.installed-dev: $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## make run: install, migrate the SQLite database under var/, load fixtures/ when empty, serve on 127.0.0.1:8000
+run: install migrate fixtures serve
+
+migrate: install
+	$(BIN)/calendar-service migrate
+
+fixtures: install
+	$(BIN)/calendar-service load-fixtures --if-empty --dir fixtures
+
+serve: install
+	$(BIN)/calendar-service serve
+
+## make test: install everything the tests need, lint, type-check, run the whole suite
+test: install-dev lint typecheck
+	$(BIN)/python -m pytest
+
+lint: install-dev
+	$(BIN)/ruff check calendar_service tests
+	$(BIN)/ruff format --check calendar_service tests
+
+typecheck: install-dev
+	$(BIN)/mypy calendar_service/domain
+
+unit: install-dev
+	$(BIN)/python -m pytest tests/unit
+
+clean:
+	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache .hypothesis
