@@ -26,6 +26,8 @@ from calendar_service.settings import Settings, normalize_database_url
 from calendar_service.staff.tokens import TokenService
 from tests.support import postgres
 
+pytest_plugins = ["tests.support.factories"]
+
 FIXED_NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 

@@ -149,19 +149,9 @@ class EventService:
         calendar = await self.calendars.find_for_event(data.calendar)
         values = msgspec.structs.asdict(data)
         fields, timing = _validated(values)
-        slug = data.slug or await self._free_slug(data.title)
-        row = Event(
-            uid=data.uid or f"{uuid.uuid4()}@{self.uid_domain}",
-            slug=slug,
-            calendar_id=calendar.id or 0,
-            sequence=0,
-            created_at=self.now,
-            updated_at=self.now,
-            **fields,
-        )
-        _derive(row, timing)
-        self.session.add(row)
-        await self._flush_unique(slug, data.uid)
+        if data.uid and await self.session.scalar(select(Event.id).where(Event.uid == data.uid)) is not None:
+            raise Conflict(f"uid: an event with uid '{data.uid}' already exists", "uid")
+        row = await self._insert_with_free_slug(data, calendar.id or 0, fields, timing)
         await self._write_facets(row)
         return mapping.event_read(row, calendar.slug, [], self.base_url, include_private=True)
 
@@ -305,12 +295,32 @@ class EventService:
             return base
         return next(f"{base}-{n}" for n in range(2, len(taken) + 3) if f"{base}-{n}" not in taken)
 
-    async def _flush_unique(self, slug: str, uid: str | None) -> None:
-        try:
-            await self.session.flush()
-        except IntegrityError:
-            what = f"slug '{slug}'" + (f" or uid '{uid}'" if uid else "")
-            raise Conflict(f"slug: an event with this {what} already exists; choose another", "slug") from None
+    async def _insert_with_free_slug(
+        self, data: EventCreate, calendar_id: int, fields: dict[str, Any], timing: Timing
+    ) -> Event:
+        """Insert under a savepoint; a derived slug taken meanwhile by a concurrent writer is derived again."""
+        for attempt in range(5):
+            slug = data.slug or await self._free_slug(data.title)
+            row = Event(
+                uid=data.uid or f"{uuid.uuid4()}@{self.uid_domain}",
+                slug=slug,
+                calendar_id=calendar_id,
+                sequence=0,
+                created_at=self.now,
+                updated_at=self.now,
+                **fields,
+            )
+            _derive(row, timing)
+            try:
+                async with self.session.begin_nested():
+                    self.session.add(row)
+                    await self.session.flush()
+            except IntegrityError:
+                if data.slug or attempt == 4:
+                    raise Conflict(f"slug: an event '{slug}' already exists; choose another slug", "slug") from None
+                continue
+            return row
+        raise AssertionError("unreachable")  # pragma: no cover
 
     async def _write_facets(self, row: Event, replace: bool = False) -> None:
         if replace:

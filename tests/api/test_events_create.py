@@ -6,7 +6,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from tests.api.conftest import EventFactory, event_body, occurrences
+from tests.support.factories import EventFactory, event_body, occurrences
 
 
 async def test_create_echoes_local_time_and_derives_utc(create_event: EventFactory) -> None:

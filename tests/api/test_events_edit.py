@@ -6,7 +6,7 @@ from typing import Any
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from tests.api.conftest import EventFactory, event_body, occurrences
+from tests.support.factories import EventFactory, event_body, occurrences
 
 WINDOW = {"from": "2024-01-01", "to": "2025-01-01"}
 

@@ -8,8 +8,8 @@ from litestar.testing import AsyncTestClient
 
 from calendar_service.cli.fixtures import load_fixtures
 from calendar_service.db.engine import create_engine, create_session_maker
-from tests.api.conftest import EventFactory, occurrences
 from tests.conftest import FIXTURES_DIR
+from tests.support.factories import EventFactory, occurrences
 
 YEAR_2024 = {"from": "2024-01-01", "to": "2025-01-01"}
 

@@ -8,7 +8,7 @@ from calendar_service.app import create_app
 from calendar_service.db.engine import create_engine
 from calendar_service.domain.timezones import TZDB_VERSION
 from calendar_service.settings import Settings
-from tests.api.conftest import EventFactory
+from tests.support.factories import EventFactory
 
 
 async def test_health_names_the_database_and_tz_version(client: AsyncTestClient[Litestar], backend: str) -> None:

@@ -1,4 +1,4 @@
-"""API test helpers: a calendar and an event factory going through the real app."""
+"""Factories shared by API and concurrency tests: a calendar and events created through the real app."""
 
 from collections.abc import Awaitable, Callable
 from typing import Any
