@@ -35,7 +35,9 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             if settings.check_migrations:
                 await ensure_migrated(engine)
             async with app.state.session_maker() as session, session.begin():
-                await EventService(session, settings.base_url, clock()).refresh_derived_times()
+                await EventService(
+                    session, settings.base_url, clock(), settings.uid_domain, settings.organizer_email
+                ).refresh_derived()
             yield
         finally:
             await engine.dispose()

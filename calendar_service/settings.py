@@ -29,6 +29,7 @@ class Settings:
     redis_url: str | None = None
     max_body_bytes: int = 1_000_000
     uid_domain: str = "calendar-service"
+    organizer_email: str | None = None
     check_migrations: bool = True
 
     @property
@@ -52,6 +53,7 @@ class Settings:
             smtp_url=env.get("SMTP_URL") or None,
             redis_url=env.get("REDIS_URL") or None,
             uid_domain=env.get("UID_DOMAIN", "calendar-service"),
+            organizer_email=env.get("ORGANIZER_EMAIL") or None,
         )
 
 

@@ -15,6 +15,7 @@ from calendar_service.domain.access import Staff
 from calendar_service.errors import DomainError
 from calendar_service.events.schemas import EventCreate
 from calendar_service.events.service import EventService
+from calendar_service.settings import Settings
 
 LOADER = Staff(id=0, name="fixtures loader", role="admin")
 
@@ -27,11 +28,11 @@ async def database_is_empty(session: AsyncSession) -> bool:
     return (await session.scalar(select(func.count()).select_from(Calendar))) == 0
 
 
-async def load_fixtures(session: AsyncSession, directory: Path, base_url: str) -> tuple[int, int]:
+async def load_fixtures(session: AsyncSession, directory: Path, settings: Settings) -> tuple[int, int]:
     """All or nothing: the caller's transaction rolls back on the first bad record."""
     now = utcnow()
-    calendars = CalendarService(session, base_url, now)
-    events = EventService(session, base_url, now)
+    calendars = CalendarService(session, settings.base_url, now)
+    events = EventService(session, settings.base_url, now, settings.uid_domain, settings.organizer_email)
     n_calendars = n_events = 0
     for index, raw in enumerate(_read(directory / "calendars.json")):
         try:

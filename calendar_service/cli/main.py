@@ -43,7 +43,7 @@ def cmd_load_fixtures(args: argparse.Namespace) -> int:
     async def work(session: AsyncSession) -> str:
         if args.if_empty and not await database_is_empty(session):
             return "database already has data; fixtures not loaded"
-        calendars, events = await load_fixtures(session, directory, get_settings().base_url)
+        calendars, events = await load_fixtures(session, directory, get_settings())
         return f"loaded {calendars} calendar(s) and {events} event(s) from {directory}"
 
     try:

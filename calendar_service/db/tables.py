@@ -43,6 +43,11 @@ class Calendar(SQLModel, table=True):
     name: str = Field(max_length=200)
     description: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
     timezone: str = Field(max_length=64)
+    feed_past_days: int | None = None
+    # Raised in the same transaction as every change to the calendar's events:
+    # feed ETags come from it, so a poll is answered without rendering anything.
+    feed_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    feed_updated_at: datetime | None = utc_column(nullable=True)
     created_at: datetime = utc_column()
     updated_at: datetime = utc_column()
 
@@ -74,6 +79,10 @@ class Event(SQLModel, table=True):
     first_start_utc: datetime = utc_column()
     last_end_utc: datetime | None = utc_column(nullable=True)
     tzdb_version: str = Field(max_length=16)
+    # The event's VEVENT block(s) as served in public feeds, rendered on every write,
+    # and the renderer settings it was made with (re-rendered at startup if they differ).
+    ics: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    render_key: str = Field(default="", max_length=32, sa_column_kwargs={"server_default": ""})
 
     location_name: str | None = Field(default=None, max_length=300)
     location_address: str | None = Field(default=None, max_length=500)

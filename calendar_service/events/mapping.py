@@ -6,6 +6,7 @@ from typing import Any
 import msgspec
 
 from calendar_service.db.tables import Event, OccurrenceOverride
+from calendar_service.domain.ics import EventDoc
 from calendar_service.domain.recurrence import parse_series_point
 from calendar_service.domain.timezones import format_offset, from_utc, iso_local, iso_utc, iso_with_offset
 from calendar_service.domain.timing import format_point
@@ -200,3 +201,35 @@ def occurrence_read(
             read.start_in_tz = iso_with_offset(from_utc(occ.start_utc, viewer_zone))
             read.end_in_tz = iso_with_offset(from_utc(occ.end_utc, viewer_zone))
     return read
+
+
+def location_text(row: Event) -> str | None:
+    parts = [row.location_name, row.location_address, row.location_city, row.location_country]
+    text = ", ".join(part for part in parts if part)
+    return text or None
+
+
+def event_doc(row: Event, timing: Timing, base_url: str, organizer_email: str | None) -> EventDoc:
+    geo = (
+        (row.location_lat, row.location_lon) if row.location_lat is not None and row.location_lon is not None else None
+    )
+    return EventDoc(
+        uid=row.uid,
+        title=row.title,
+        description=row.description,
+        status=row.status,
+        sequence=row.sequence,
+        created=row.created_at,
+        last_modified=row.updated_at,
+        timing=timing,
+        url=f"{base_url}/events/{row.slug}",
+        location=location_text(row),
+        geo=geo,
+        livestream_url=row.livestream_url,
+        online_url=row.online_url,
+        categories=tuple(row.tags),
+        language=row.languages[0] if len(row.languages) == 1 else None,
+        organizer_name=row.hosts[0] if row.hosts else None,
+        organizer_email=organizer_email,
+        hosts=tuple(row.hosts),
+    )

@@ -6,14 +6,14 @@ before anything is written, so nothing half-valid reaches the database.
 §3.8.7.4), which is what makes subscribed calendars pick the change up.
 """
 
-import dataclasses
+import hashlib
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
 import msgspec
 from slugify import slugify
-from sqlalchemy import delete, exists, or_, select
+from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +21,7 @@ from calendar_service.calendars.service import CalendarService
 from calendar_service.db.tables import Calendar, Event, EventFacet, OccurrenceOverride
 from calendar_service.domain import validation
 from calendar_service.domain.access import Staff, require_calendar_editor
+from calendar_service.domain.ics import RENDER_VERSION, render_event
 from calendar_service.domain.recurrence import (
     expand,
     is_occurrence,
@@ -58,11 +59,20 @@ PREFILTER_MARGIN = timedelta(days=2)
 
 
 class EventService:
-    def __init__(self, session: AsyncSession, base_url: str, now: datetime, uid_domain: str = "calendar-service"):
+    def __init__(
+        self,
+        session: AsyncSession,
+        base_url: str,
+        now: datetime,
+        uid_domain: str = "calendar-service",
+        organizer_email: str | None = None,
+    ):
         self.session = session
         self.base_url = base_url
         self.now = now
         self.uid_domain = uid_domain
+        self.organizer_email = organizer_email
+        self.render_key = render_key(base_url, organizer_email)
         self.calendars = CalendarService(session, base_url, now)
 
     # -- reads ---------------------------------------------------------------------------------
@@ -153,6 +163,7 @@ class EventService:
             raise Conflict(f"uid: an event with uid '{data.uid}' already exists", "uid")
         row = await self._insert_with_free_slug(data, calendar.id or 0, fields, timing)
         await self._write_facets(row)
+        await self._bump_feeds({row.calendar_id})
         return mapping.event_read(row, calendar.slug, [], self.base_url, include_private=True)
 
     async def update(self, slug: str, data: EventUpdate, staff: Staff) -> EventRead:
@@ -172,29 +183,26 @@ class EventService:
             values["recurrence"] = msgspec.structs.asdict(values["recurrence"])
         fields, timing = _validated(values)
         before = {name: getattr(row, name) for name in (*_TIME_FIELDS, "status")}
+        old_calendar_id = row.calendar_id
         for name, value in fields.items():
             setattr(row, name, value)
         row.calendar_id = calendar.id or 0
-        overrides = await self._drop_orphan_overrides(row, timing)
+        await self._drop_orphan_overrides(row, timing)
         after = {name: getattr(row, name) for name in (*_TIME_FIELDS, "status")}
         if before != after:
             row.sequence += 1
-        row.updated_at = self.now
-        _derive(row, _with_overrides(timing, overrides))
-        await self.session.flush()
         await self._write_facets(row, replace=True)
-        return mapping.event_read(row, calendar.slug, overrides, self.base_url, include_private=True)
+        return await self._finish(row, calendar, old_calendar_id)
 
     async def cancel(self, slug: str, staff: Staff) -> EventRead:
         row, calendar = await self._load(slug, for_update=True)
         require_calendar_editor(staff, calendar.slug)
-        if row.status != "cancelled":
-            row.status = "cancelled"
-            row.sequence += 1
-            row.updated_at = self.now
-            await self.session.flush()
-        overrides = (await self._overrides([row.id or 0])).get(row.id or 0, [])
-        return mapping.event_read(row, calendar.slug, overrides, self.base_url, include_private=True)
+        if row.status == "cancelled":
+            overrides = (await self._overrides([row.id or 0])).get(row.id or 0, [])
+            return mapping.event_read(row, calendar.slug, overrides, self.base_url, include_private=True)
+        row.status = "cancelled"
+        row.sequence += 1
+        return await self._finish(row, calendar)
 
     async def put_occurrence(self, slug: str, original_start: str, data: OverrideWrite, staff: Staff) -> EventRead:
         row, calendar = await self._load(slug, for_update=True)
@@ -216,9 +224,8 @@ class EventService:
         current.title, current.status = override.title, override.status
         current.updated_at = self.now
         row.sequence += 1
-        row.updated_at = self.now
         await self.session.flush()
-        return await self._reread(row, calendar)
+        return await self._finish(row, calendar)
 
     async def delete_occurrence(self, slug: str, original_start: str, staff: Staff) -> EventRead:
         row, calendar = await self._load(slug, for_update=True)
@@ -233,26 +240,51 @@ class EventService:
         if not getattr(result, "rowcount", 0):
             raise NotFound(f"occurrence {original_start} of '{slug}' has no changes to undo")
         row.sequence += 1
-        row.updated_at = self.now
-        await self.session.flush()
-        return await self._reread(row, calendar)
+        return await self._finish(row, calendar)
 
-    async def refresh_derived_times(self) -> int:
-        """Recompute UTC columns of events derived with another tz database version."""
-        rows = (await self.session.scalars(select(Event).where(Event.tzdb_version != TZDB_VERSION))).all()
+    async def refresh_derived(self) -> int:
+        """Recompute UTC columns and feed blocks made with another tz database or renderer.
+
+        Runs at startup: after a tzdata upgrade a future event's UTC time follows
+        the new rules, and its feed block and VTIMEZONE with it.
+        """
+        stale = or_(Event.tzdb_version != TZDB_VERSION, Event.render_key != self.render_key)
+        rows = (await self.session.scalars(select(Event).where(stale))).all()
         overrides = await self._overrides([row.id for row in rows if row.id is not None])
         for row in rows:
-            _derive(row, mapping.timing_of(row, overrides.get(row.id or 0)))
+            self._derive(row, mapping.timing_of(row, overrides.get(row.id or 0)))
+        await self._bump_feeds({row.calendar_id for row in rows})
         await self.session.flush()
         return len(rows)
 
     # -- helpers -------------------------------------------------------------------------------
 
-    async def _reread(self, row: Event, calendar: Calendar) -> EventRead:
+    async def _finish(self, row: Event, calendar: Calendar, old_calendar_id: int | None = None) -> EventRead:
+        """After any change: derive UTC columns, re-render the feed block, raise the feed versions."""
+        await self.session.flush()
         overrides = (await self._overrides([row.id or 0])).get(row.id or 0, [])
-        _derive(row, mapping.timing_of(row, overrides))
+        row.updated_at = self.now
+        self._derive(row, mapping.timing_of(row, overrides))
+        await self._bump_feeds({row.calendar_id, old_calendar_id or row.calendar_id})
         await self.session.flush()
         return mapping.event_read(row, calendar.slug, overrides, self.base_url, include_private=True)
+
+    def _derive(self, row: Event, timing: Timing) -> None:
+        """UTC columns from local time + zone, and the public feed block, stamped with what made them."""
+        row.start_utc, row.end_utc = master_span_utc(timing)
+        row.first_start_utc, row.last_end_utc = series_span_utc(timing)
+        row.tzdb_version = TZDB_VERSION
+        row.ics = render_event(mapping.event_doc(row, timing, self.base_url, self.organizer_email)).decode()
+        row.render_key = self.render_key
+
+    async def _bump_feeds(self, calendar_ids: set[int]) -> None:
+        """Raise feed versions in the same transaction as the change (sorted: a fixed lock order)."""
+        for calendar_id in sorted(calendar_ids):
+            await self.session.execute(
+                update(Calendar)
+                .where(Calendar.id == calendar_id)  # type: ignore[arg-type]
+                .values(feed_version=Calendar.feed_version + 1, feed_updated_at=self.now)
+            )
 
     async def _load(self, slug: str, for_update: bool = False) -> tuple[Event, Calendar]:
         stmt = select(Event, Calendar).join(Calendar, Calendar.id == Event.calendar_id).where(Event.slug == slug)
@@ -276,15 +308,12 @@ class EventService:
             grouped.setdefault(override.event_id, []).append(override)
         return grouped
 
-    async def _drop_orphan_overrides(self, row: Event, timing: Timing) -> list[OccurrenceOverride]:
+    async def _drop_orphan_overrides(self, row: Event, timing: Timing) -> None:
         """Overrides of occurrences the edited series no longer has are removed."""
-        kept = []
         for override in (await self._overrides([row.id or 0])).get(row.id or 0, []):
-            if timing.recurring and is_occurrence(timing, override.original_local):
-                kept.append(override)
-            else:
+            if not (timing.recurring and is_occurrence(timing, override.original_local)):
                 await self.session.delete(override)
-        return kept
+        await self.session.flush()
 
     async def _free_slug(self, title: str) -> str:
         base = slugify(title, max_length=60, word_boundary=True) or "event"
@@ -310,7 +339,7 @@ class EventService:
                 updated_at=self.now,
                 **fields,
             )
-            _derive(row, timing)
+            self._derive(row, timing)
             try:
                 async with self.session.begin_nested():
                     self.session.add(row)
@@ -340,10 +369,6 @@ def _facet_filter(facet: str, values: list[str], prefix: bool = False) -> Any:
     if prefix:
         matches += [EventFacet.value.startswith(f"{v}-") for v in values]  # type: ignore[attr-defined]
     return exists().where(EventFacet.event_id == Event.id, EventFacet.facet == facet, or_(*matches))
-
-
-def _with_overrides(timing: Timing, overrides: list[OccurrenceOverride]) -> Timing:
-    return dataclasses.replace(timing, overrides=tuple(mapping.override_of(o) for o in overrides))
 
 
 def _validated(values: dict[str, Any]) -> tuple[dict[str, Any], Timing]:
@@ -428,8 +453,6 @@ def _check_registration(reg: dict[str, Any], timing: Timing) -> None:
             )
 
 
-def _derive(row: Event, timing: Timing) -> None:
-    """UTC columns from local time + zone, stamped with the tz database version used."""
-    row.start_utc, row.end_utc = master_span_utc(timing)
-    row.first_start_utc, row.last_end_utc = series_span_utc(timing)
-    row.tzdb_version = TZDB_VERSION
+def render_key(base_url: str, organizer_email: str | None) -> str:
+    """What the stored feed blocks depend on besides the event itself."""
+    return hashlib.sha256(f"{RENDER_VERSION}|{base_url}|{organizer_email}".encode()).hexdigest()[:32]

@@ -30,7 +30,7 @@ def provide_settings(state: State) -> Settings:
 def provide_event_service(
     db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings], now: NamedDependency[datetime]
 ) -> EventService:
-    return EventService(db_session, settings.base_url, now, settings.uid_domain)
+    return EventService(db_session, settings.base_url, now, settings.uid_domain, settings.organizer_email)
 
 
 def provide_calendar_service(
