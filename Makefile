@@ -27,8 +27,13 @@ $(VENV)/.installed-dev: $(UV) uv.lock pyproject.toml
 	$(UV) sync --frozen --python $(PYTHON)
 	touch $@ $(VENV)/.installed
 
+# ical.js (Thunderbird's parser) for the feed tests, pinned by tests/js/package-lock.json.
+tests/js/node_modules/.installed: tests/js/package.json tests/js/package-lock.json
+	npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
+	touch $@
+
 install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install-dev: $(VENV)/.installed-dev tests/js/node_modules/.installed
 
 ## make run: install, migrate the SQLite database under var/, load fixtures/ when empty, serve on 127.0.0.1:8000
 run: install migrate fixtures serve

@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 
 from litestar import Litestar
+from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
@@ -16,6 +17,8 @@ from calendar_service.db.engine import create_engine, create_session_maker
 from calendar_service.db.migrate import ensure_migrated
 from calendar_service.events.controllers import CalendarController, EventController
 from calendar_service.events.service import EventService
+from calendar_service.feeds.cache import FeedCache
+from calendar_service.feeds.controllers import PublicController
 from calendar_service.settings import Settings, get_settings
 from calendar_service.web import dependencies as deps
 from calendar_service.web.errors import HANDLERS
@@ -43,20 +46,23 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             await engine.dispose()
 
     return Litestar(
-        route_handlers=[HealthController, CalendarController, EventController],
+        route_handlers=[HealthController, CalendarController, EventController, PublicController],
         dependencies={
             "db_session": Provide(provide_db_session),
             "now": Provide(deps.provide_now, sync_to_thread=False),
             "settings": Provide(deps.provide_settings, sync_to_thread=False),
             "events": Provide(deps.provide_event_service, sync_to_thread=False),
             "calendars": Provide(deps.provide_calendar_service, sync_to_thread=False),
+            "feeds": Provide(deps.provide_feed_service, sync_to_thread=False),
+            "pages": Provide(deps.provide_page_service, sync_to_thread=False),
             "staff": Provide(deps.provide_staff),
             "optional_staff": Provide(deps.provide_optional_staff),
         },
         exception_handlers=HANDLERS,
         middleware=[TransactionMiddleware()],
         lifespan=[lifespan],
-        state=State({"settings": settings, "clock": clock}),
+        state=State({"settings": settings, "clock": clock, "feed_cache": FeedCache()}),
+        compression_config=CompressionConfig(backend="gzip", minimum_size=1024, gzip_compress_level=6),
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
             title="calendar-service",

@@ -6,8 +6,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from calendar_service.calendars.schemas import CalendarCreate, CalendarList, CalendarRead
+from calendar_service.calendars.schemas import CalendarCreate, CalendarList, CalendarRead, SubscribeLinks
 from calendar_service.db.tables import Calendar
+from calendar_service.domain import links
 from calendar_service.domain.access import Staff, require_admin
 from calendar_service.domain.timezones import canonical_zone_name
 from calendar_service.errors import Conflict, InvalidInput, NotFound
@@ -28,7 +29,15 @@ class CalendarService:
             timezone=row.timezone,
             events_url=f"{self.base_url}/api/events?calendar={row.slug}",
             ics_url=ics,
-            webcal_url="webcal://" + ics.split("://", 1)[1],
+            webcal_url=links.webcal(ics),
+            page_url=f"{self.base_url}/calendars/{row.slug}",
+            subscribe=SubscribeLinks(
+                webcal=links.webcal(ics),
+                google=links.google_subscribe(ics),
+                outlook=links.outlook_subscribe(ics, row.name),
+                office365=links.outlook_subscribe(ics, row.name, office365=True),
+            ),
+            feed_past_days=row.feed_past_days,
         )
 
     async def list(self) -> CalendarList:
@@ -54,6 +63,7 @@ class CalendarService:
             name=data.name.strip(),
             description=data.description,
             timezone=canonical_zone_name(data.timezone),
+            feed_past_days=data.feed_past_days,
             created_at=self.now,
             updated_at=self.now,
         )

@@ -1,17 +1,19 @@
 """Rows <-> domain values <-> API schemas for events. No queries here."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import msgspec
 
 from calendar_service.db.tables import Event, OccurrenceOverride
+from calendar_service.domain import links
 from calendar_service.domain.ics import EventDoc
 from calendar_service.domain.recurrence import parse_series_point
 from calendar_service.domain.timezones import format_offset, from_utc, iso_local, iso_utc, iso_with_offset
 from calendar_service.domain.timing import format_point
 from calendar_service.domain.values import Occurrence, Override, Timing
 from calendar_service.events.schemas import (
+    AddToCalendar,
     EventRead,
     Location,
     OccurrenceRead,
@@ -111,6 +113,23 @@ def wire_of(row: Event, calendar_slug: str) -> dict[str, Any]:
     }
 
 
+def add_to_calendar(row: Event, ics: str, base_url: str) -> AddToCalendar:
+    start: datetime | date = row.start_utc
+    end: datetime | date = row.end_utc
+    if row.all_day:
+        start, end = row.start_local.date(), row.end_local.date()
+    page = f"{base_url}/events/{row.slug}"
+    details = f"{row.description[:800]}\n\n{page}" if row.description else page
+    where = location_text(row)
+    common = {"title": row.title, "start": start, "end": end, "details": details, "location": where}
+    return AddToCalendar(
+        ics=ics,
+        google=links.google_event(**common, zone=row.timezone, rrule=row.rrule),  # type: ignore[arg-type]
+        outlook=links.outlook_event(**common),  # type: ignore[arg-type]
+        office365=links.outlook_event(**common, office365=True),  # type: ignore[arg-type]
+    )
+
+
 def override_read(row: OccurrenceOverride, all_day: bool) -> OverrideRead:
     return OverrideRead(
         original_start=format_point(row.original_local, all_day),
@@ -156,9 +175,11 @@ def event_read(
         sequence=row.sequence,
         created_at=iso_utc(row.created_at),
         updated_at=iso_utc(row.updated_at),
-        url=f"{base_url}/api/events/{row.slug}",
+        url=f"{base_url}/events/{row.slug}",
+        api_url=f"{base_url}/api/events/{row.slug}",
         ics_url=ics,
-        webcal_url="webcal://" + ics.split("://", 1)[1],
+        webcal_url=links.webcal(ics),
+        add_to_calendar=add_to_calendar(row, ics, base_url),
         overrides=[override_read(o, row.all_day) for o in overrides],
     )
     if include_private:
@@ -191,7 +212,8 @@ def occurrence_read(
         tags=list(row.tags),
         country=row.location_country,
         city=row.location_city,
-        url=f"{base_url}/api/events/{row.slug}",
+        url=f"{base_url}/events/{row.slug}",
+        api_url=f"{base_url}/api/events/{row.slug}",
         ics_url=f"{base_url}/events/{row.slug}.ics",
     )
     if viewer_zone is not None:

@@ -126,6 +126,15 @@ class EventUpdate(Struct, forbid_unknown_fields=True):
     registration: RegistrationSettings | None | UnsetType = UNSET
 
 
+class AddToCalendar(Struct, kw_only=True):
+    """One-off "add to calendar" links (a series is best added from its .ics file)."""
+
+    ics: str
+    google: str
+    outlook: str
+    office365: str
+
+
 class EventRead(Struct, kw_only=True):
     slug: str
     uid: str
@@ -154,8 +163,10 @@ class EventRead(Struct, kw_only=True):
     created_at: str
     updated_at: str
     url: str
+    api_url: str
     ics_url: str
     webcal_url: str
+    add_to_calendar: AddToCalendar
     overrides: list["OverrideRead"]
     online_url: str | None | UnsetType = UNSET
 
@@ -200,6 +211,7 @@ class OccurrenceRead(Struct, kw_only=True):
     country: str | None
     city: str | None
     url: str
+    api_url: str
     ics_url: str
     start_in_tz: str | UnsetType = UNSET
     end_in_tz: str | UnsetType = UNSET

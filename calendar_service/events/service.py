@@ -13,7 +13,7 @@ from typing import Any
 
 import msgspec
 from slugify import slugify
-from sqlalchemy import delete, exists, or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,6 +35,7 @@ from calendar_service.domain.values import Timing
 from calendar_service.domain.windows import parse_window
 from calendar_service.errors import Conflict, InvalidInput, NotFound
 from calendar_service.events import mapping
+from calendar_service.events.queries import EventFilters
 from calendar_service.events.schemas import (
     EventCreate,
     EventRead,
@@ -110,21 +111,7 @@ class EventService:
         if calendar:
             await self.calendars.get_row(calendar)
             stmt = stmt.where(Calendar.slug == calendar)
-        if tag:
-            stmt = stmt.where(_facet_filter("tag", validation.tags(_split(tag), "tag")))
-        if lang:
-            stmt = stmt.where(_facet_filter("lang", validation.language_tags(_split(lang), "lang"), prefix=True))
-        if country:
-            codes = [validation.country_code(c, "country") for c in _split(country)]
-            stmt = stmt.where(Event.location_country.in_(codes))  # type: ignore[union-attr]
-        if mode:
-            modes = _split(mode)
-            for value in modes:
-                if value not in validation.ATTENDANCE_MODES:
-                    raise InvalidInput(
-                        f"mode: '{value}' is not one of {', '.join(validation.ATTENDANCE_MODES)}", "mode"
-                    )
-            stmt = stmt.where(Event.attendance_mode.in_(modes))  # type: ignore[attr-defined]
+        stmt = EventFilters.parse(tag, lang, country, mode).apply(stmt)
         rows = (await self.session.execute(stmt)).all()
         overrides = await self._overrides([row.id for row, _ in rows if row.id is not None])
         found = []
@@ -358,17 +345,6 @@ class EventService:
         facets += [EventFacet(event_id=row.id or 0, facet="lang", value=lang) for lang in row.languages]
         self.session.add_all(facets)
         await self.session.flush()
-
-
-def _split(value: str) -> list[str]:
-    return [part.strip() for part in value.split(",") if part.strip()]
-
-
-def _facet_filter(facet: str, values: list[str], prefix: bool = False) -> Any:
-    matches = [EventFacet.value == v for v in values]
-    if prefix:
-        matches += [EventFacet.value.startswith(f"{v}-") for v in values]  # type: ignore[attr-defined]
-    return exists().where(EventFacet.event_id == Event.id, EventFacet.facet == facet, or_(*matches))
 
 
 def _validated(values: dict[str, Any]) -> tuple[dict[str, Any], Timing]:

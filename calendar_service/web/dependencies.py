@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from calendar_service.calendars.service import CalendarService
 from calendar_service.domain.access import Staff
 from calendar_service.events.service import EventService
+from calendar_service.feeds.service import FeedService
+from calendar_service.pages.service import PageService
 from calendar_service.settings import Settings
 from calendar_service.staff.tokens import TokenService
 
@@ -50,3 +52,18 @@ async def provide_optional_staff(
     if header is None:
         return None
     return await TokenService(db_session).authenticate(header)
+
+
+def provide_feed_service(
+    db_session: NamedDependency[AsyncSession],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[datetime],
+    state: State,
+) -> FeedService:
+    return FeedService(db_session, settings.base_url, now, state.feed_cache)
+
+
+def provide_page_service(
+    events: NamedDependency[EventService], calendars: NamedDependency[CalendarService], now: NamedDependency[datetime]
+) -> PageService:
+    return PageService(events, calendars, now)

@@ -1,0 +1,1 @@
+"""iCalendar feeds: calendar subscriptions and single-event downloads."""

@@ -1,0 +1,81 @@
+"""Public URLs shared by feeds and pages: `/calendars/{slug}[.ics]`, `/events/{slug}[.ics]`.
+
+Litestar cannot route on a path suffix, so one handler per path serves the
+page or, for a name ending in `.ics`, the feed.
+"""
+
+from typing import Annotated
+
+from litestar import Controller, Response, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath, HeaderParameter, QueryParameter
+
+from calendar_service.feeds.conditional import http_date
+from calendar_service.feeds.service import FeedQuery, FeedResult, FeedService
+from calendar_service.pages.service import PageService
+
+ICS_MEDIA_TYPE = "text/calendar"  # Litestar adds "; charset=utf-8" to text types
+HTML_MEDIA_TYPE = "text/html"
+
+
+def feed_response(result: FeedResult, download: bool) -> Response[bytes]:
+    headers = {
+        "ETag": result.etag,
+        "Last-Modified": http_date(result.last_modified),
+        "Cache-Control": "public, max-age=300",
+        "Vary": "Accept-Encoding",
+    }
+    if result.body is None:
+        return Response(b"", status_code=304, headers=headers, media_type=ICS_MEDIA_TYPE)
+    if download:
+        headers["Content-Disposition"] = f'attachment; filename="{result.filename}"'
+    return Response(result.body, headers=headers, media_type=ICS_MEDIA_TYPE)
+
+
+def page_response(body: bytes) -> Response[bytes]:
+    return Response(body, media_type=HTML_MEDIA_TYPE)
+
+
+IfNoneMatch = Annotated[str | None, HeaderParameter(name="If-None-Match")]
+IfModifiedSince = Annotated[str | None, HeaderParameter(name="If-Modified-Since")]
+
+
+class PublicController(Controller):
+    tags = ["feeds and pages"]
+
+    @get("/calendars/{name:str}", operation_id="GetCalendarFeedOrPage")
+    async def get_calendar(
+        self,
+        name: FromPath[str],
+        feeds: NamedDependency[FeedService],
+        pages: NamedDependency[PageService],
+        from_: Annotated[str | None, QueryParameter(name="from", description="Only series still running then")] = None,
+        to: Annotated[str | None, QueryParameter(description="Only series starting before then")] = None,
+        tag: Annotated[str | None, QueryParameter()] = None,
+        lang: Annotated[str | None, QueryParameter()] = None,
+        country: Annotated[str | None, QueryParameter()] = None,
+        mode: Annotated[str | None, QueryParameter()] = None,
+        if_none_match: IfNoneMatch = None,
+        if_modified_since: IfModifiedSince = None,
+    ) -> Response[bytes]:
+        """`{slug}.ics`: the subscription feed (filters as /api/events; 304 when unchanged). `{slug}`: its page."""
+        if not name.endswith(".ics"):
+            return page_response(await pages.calendar_page(name))
+        query = FeedQuery.parse(start=from_, end=to, tag=tag, lang=lang, country=country, mode=mode)
+        result = await feeds.calendar_feed(name.removesuffix(".ics"), query, if_none_match, if_modified_since)
+        return feed_response(result, download=False)
+
+    @get("/events/{name:str}", operation_id="GetEventFeedOrPage")
+    async def get_event(
+        self,
+        name: FromPath[str],
+        feeds: NamedDependency[FeedService],
+        pages: NamedDependency[PageService],
+        if_none_match: IfNoneMatch = None,
+        if_modified_since: IfModifiedSince = None,
+    ) -> Response[bytes]:
+        """`{slug}.ics`: one event for "add to calendar". `{slug}`: its page."""
+        if not name.endswith(".ics"):
+            return page_response(await pages.event_page(name))
+        result = await feeds.event_feed(name.removesuffix(".ics"), if_none_match, if_modified_since)
+        return feed_response(result, download=True)

@@ -1,0 +1,158 @@
+"""Feeds: answer a poll from versions the database keeps; render only on a miss.
+
+The warm path is one indexed query (the calendar row) and a dictionary
+lookup; the cold path concatenates the VEVENT blocks stored with each event
+and the VTIMEZONEs their zones need. Nothing here renders an event.
+"""
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from calendar_service.db.tables import Calendar, Event
+from calendar_service.domain.ics import RENDER_VERSION, FeedHeader, assemble
+from calendar_service.domain.timezones import TZDB_VERSION, iso_utc
+from calendar_service.domain.vtimezone import vtimezone
+from calendar_service.domain.windows import parse_bound
+from calendar_service.errors import InvalidInput, NotFound
+from calendar_service.events.queries import EventFilters
+from calendar_service.feeds.cache import FeedCache
+from calendar_service.feeds.conditional import is_fresh, make_etag
+
+OPEN_SERIES_HORIZON = timedelta(days=366)
+UTC_ZONES = {"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Zulu", "Zulu", "Universal", "Etc/Universal"}
+
+
+@dataclass(frozen=True, slots=True)
+class FeedResult:
+    etag: str
+    last_modified: datetime
+    body: bytes | None  # None: not modified (304)
+    filename: str
+
+
+@dataclass(frozen=True, slots=True)
+class FeedQuery:
+    filters: EventFilters
+    start: datetime | None
+    end: datetime | None
+
+    @classmethod
+    def parse(
+        cls,
+        *,
+        start: str | None,
+        end: str | None,
+        tag: str | None,
+        lang: str | None,
+        country: str | None,
+        mode: str | None,
+    ) -> "FeedQuery":
+        lower = parse_bound(start, None, "from") if start else None
+        upper = parse_bound(end, None, "to") if end else None
+        if lower and upper and upper <= lower:
+            raise InvalidInput("to: must be after from", "to")
+        return cls(EventFilters.parse(tag, lang, country, mode), lower, upper)
+
+    def key(self) -> str:
+        bounds = f"{iso_utc(self.start) if self.start else ''}/{iso_utc(self.end) if self.end else ''}"
+        return f"{self.filters.key()};w={bounds}"
+
+
+@functools.lru_cache(maxsize=1024)
+def _vtimezone_block(zone: str, first_year: int, last_year: int) -> bytes:
+    first = datetime(first_year, 1, 1, tzinfo=UTC)
+    last = datetime(last_year, 12, 31, 23, 59, 59, tzinfo=UTC)
+    block: bytes = vtimezone(zone, first, last).to_ical()
+    return block
+
+
+def timezone_blocks(spans: dict[str, tuple[datetime, datetime]]) -> list[bytes]:
+    """One VTIMEZONE per zone, covering whole years around the zone's events (cached: pure)."""
+    return [_vtimezone_block(zone, first.year, last.year) for zone, (first, last) in sorted(spans.items())]
+
+
+class FeedService:
+    def __init__(self, session: AsyncSession, base_url: str, now: datetime, cache: FeedCache) -> None:
+        self.session = session
+        self.base_url = base_url
+        self.now = now
+        self.cache = cache
+
+    async def calendar_feed(
+        self, slug: str, query: FeedQuery, if_none_match: str | None, if_modified_since: str | None
+    ) -> FeedResult:
+        calendar = await self.session.scalar(select(Calendar).where(Calendar.slug == slug))
+        if calendar is None or calendar.id is None:
+            raise NotFound(f"no calendar '{slug}'; GET /api/calendars lists them")
+        lower = query.start
+        if calendar.feed_past_days is not None:
+            cutoff = datetime.combine(self.now.date(), time(), UTC) - timedelta(days=calendar.feed_past_days)
+            lower = max(lower, cutoff) if lower else cutoff
+        last_modified = calendar.feed_updated_at or calendar.updated_at
+        key = (
+            f"calendar:{calendar.id}:{calendar.feed_version}:{iso_utc(calendar.updated_at)}:{RENDER_VERSION}:"
+            f"{TZDB_VERSION}:{query.key()}:{iso_utc(lower) if lower else ''}"
+        )
+        etag = make_etag(key)
+        filename = f"{calendar.slug}.ics"
+        if is_fresh(if_none_match, if_modified_since, etag, last_modified):
+            return FeedResult(etag, last_modified, None, filename)
+        body = self.cache.get(etag)
+        if body is None:
+            body = await self._render_calendar(calendar, query, lower)
+            self.cache.put(etag, body)
+        return FeedResult(etag, last_modified, body, filename)
+
+    async def _render_calendar(self, calendar: Calendar, query: FeedQuery, lower: datetime | None) -> bytes:
+        stmt = (
+            select(Event.ics, Event.timezone, Event.all_day, Event.first_start_utc, Event.last_end_utc)
+            .where(Event.calendar_id == calendar.id)
+            .order_by(Event.first_start_utc, Event.id)
+        )
+        if lower is not None:
+            stmt = stmt.where(or_(Event.last_end_utc.is_(None), Event.last_end_utc > lower))  # type: ignore[union-attr]
+        if query.end is not None:
+            stmt = stmt.where(Event.first_start_utc < query.end)
+        stmt = query.filters.apply(stmt)
+        rows = (await self.session.execute(stmt)).all()
+        header = FeedHeader(
+            name=calendar.name, description=calendar.description, url=f"{self.base_url}/calendars/{calendar.slug}.ics"
+        )
+        return assemble(header, timezone_blocks(_zone_spans(rows)), [row.ics.encode() for row in rows])
+
+    async def event_feed(self, slug: str, if_none_match: str | None, if_modified_since: str | None) -> FeedResult:
+        row = await self.session.scalar(select(Event).where(Event.slug == slug))
+        if row is None:
+            raise NotFound(f"no event '{slug}'; GET /api/events lists events")
+        key = (
+            f"event:{row.id}:{row.sequence}:{iso_utc(row.updated_at)}:{row.render_key}:{RENDER_VERSION}:{TZDB_VERSION}"
+        )
+        etag = make_etag(key)
+        filename = f"{row.slug}.ics"
+        if is_fresh(if_none_match, if_modified_since, etag, row.updated_at):
+            return FeedResult(etag, row.updated_at, None, filename)
+        spans = _zone_spans([(row.ics, row.timezone, row.all_day, row.first_start_utc, row.last_end_utc)])
+        header = FeedHeader(name=row.title, url=f"{self.base_url}/events/{row.slug}.ics")
+        body = assemble(header, timezone_blocks(spans), [row.ics.encode()])
+        return FeedResult(etag, row.updated_at, body, filename)
+
+
+def _zone_spans(rows: Sequence[Any]) -> dict[str, tuple[datetime, datetime]]:
+    """Per zone: earliest start and latest end of its timed events (open series: a year on).
+
+    All-day events (DATE values) and UTC events (written with Z) need no VTIMEZONE.
+    """
+    spans: dict[str, tuple[datetime, datetime]] = {}
+    for _, zone, all_day, first, last in rows:
+        if all_day or zone in UTC_ZONES:
+            continue
+        end = last if last is not None else first + OPEN_SERIES_HORIZON
+        low, high = spans.get(zone, (first, end))
+        spans[zone] = (min(low, first), max(high, end))
+    return spans
