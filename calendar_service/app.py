@@ -23,7 +23,7 @@ from calendar_service.settings import Settings, get_settings
 from calendar_service.web import dependencies as deps
 from calendar_service.web.errors import HANDLERS
 from calendar_service.web.health import HealthController
-from calendar_service.web.transactions import TransactionMiddleware, provide_db_session
+from calendar_service.web.transactions import TransactionMiddleware, provide_db_session, provide_read_session
 
 
 def create_app(settings: Settings | None = None, clock: Callable[[], datetime] = utcnow) -> Litestar:
@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         engine = create_engine(settings.database_url)
         app.state.engine = engine
         app.state.session_maker = create_session_maker(engine)
+        app.state.read_session_maker = create_session_maker(engine, read_only=True)
         try:
             if settings.check_migrations:
                 await ensure_migrated(engine)
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         route_handlers=[HealthController, CalendarController, EventController, PublicController],
         dependencies={
             "db_session": Provide(provide_db_session),
+            "read_session": Provide(provide_read_session),
             "now": Provide(deps.provide_now, sync_to_thread=False),
             "settings": Provide(deps.provide_settings, sync_to_thread=False),
             "events": Provide(deps.provide_event_service, sync_to_thread=False),
@@ -62,7 +64,9 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         middleware=[TransactionMiddleware()],
         lifespan=[lifespan],
         state=State({"settings": settings, "clock": clock, "feed_cache": FeedCache()}),
-        compression_config=CompressionConfig(backend="gzip", minimum_size=1024, gzip_compress_level=6),
+        compression_config=CompressionConfig(
+            backend="gzip", minimum_size=1024, gzip_compress_level=6, exclude_opt_key="skip_compression"
+        ),
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
             title="calendar-service",

@@ -6,6 +6,7 @@ before anything is written, so nothing half-valid reaches the database.
 §3.8.7.4), which is what makes subscribed calendars pick the change up.
 """
 
+import functools
 import hashlib
 import uuid
 from datetime import datetime, timedelta
@@ -429,6 +430,7 @@ def _check_registration(reg: dict[str, Any], timing: Timing) -> None:
             )
 
 
+@functools.cache
 def render_key(base_url: str, organizer_email: str | None) -> str:
     """What the stored feed blocks depend on besides the event itself."""
     return hashlib.sha256(f"{RENDER_VERSION}|{base_url}|{organizer_email}".encode()).hexdigest()[:32]

@@ -5,8 +5,14 @@ versions the database keeps (read first, in the request's transaction): a
 process never serves bytes for a version other than the one it just read.
 """
 
+import gzip
 import threading
 from collections import OrderedDict
+
+
+def gzip_bytes(body: bytes) -> bytes:
+    """Deterministic gzip (mtime 0): the same feed always compresses to the same bytes."""
+    return gzip.compress(body, compresslevel=6, mtime=0)
 
 
 class FeedCache:
@@ -22,6 +28,15 @@ class FeedCache:
             if body is not None:
                 self._items.move_to_end(key)
             return body
+
+    def get_gzip(self, key: str, body: bytes) -> bytes:
+        """The gzip form of a cached body, compressed once per key."""
+        gz_key = key + ";gzip"
+        cached = self.get(gz_key)
+        if cached is None:
+            cached = gzip_bytes(body)
+            self.put(gz_key, cached)
+        return cached
 
     def put(self, key: str, body: bytes) -> None:
         if len(body) > self.max_bytes:

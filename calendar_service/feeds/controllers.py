@@ -29,7 +29,18 @@ def feed_response(result: FeedResult, download: bool) -> Response[bytes]:
         return Response(b"", status_code=304, headers=headers, media_type=ICS_MEDIA_TYPE)
     if download:
         headers["Content-Disposition"] = f'attachment; filename="{result.filename}"'
+    if result.gzipped:
+        headers["Content-Encoding"] = "gzip"
     return Response(result.body, headers=headers, media_type=ICS_MEDIA_TYPE)
+
+
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """gzip unless the client refuses it with q=0 (RFC 9110 §12.5.3)."""
+    for part in (accept_encoding or "").lower().split(","):
+        coding, _, params = part.strip().partition(";")
+        if coding.strip() in ("gzip", "*"):
+            return params.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
+    return False
 
 
 def page_response(body: bytes) -> Response[bytes]:
@@ -38,10 +49,14 @@ def page_response(body: bytes) -> Response[bytes]:
 
 IfNoneMatch = Annotated[str | None, HeaderParameter(name="If-None-Match")]
 IfModifiedSince = Annotated[str | None, HeaderParameter(name="If-Modified-Since")]
+AcceptEncoding = Annotated[str | None, HeaderParameter(name="Accept-Encoding")]
 
 
 class PublicController(Controller):
+    """Feeds compress themselves (gzip cached per version), so the app-wide middleware skips them."""
+
     tags = ["feeds and pages"]
+    opt = {"skip_compression": True}
 
     @get("/calendars/{name:str}", operation_id="GetCalendarFeedOrPage")
     async def get_calendar(
@@ -57,12 +72,15 @@ class PublicController(Controller):
         mode: Annotated[str | None, QueryParameter()] = None,
         if_none_match: IfNoneMatch = None,
         if_modified_since: IfModifiedSince = None,
+        accept_encoding: AcceptEncoding = None,
     ) -> Response[bytes]:
         """`{slug}.ics`: the subscription feed (filters as /api/events; 304 when unchanged). `{slug}`: its page."""
         if not name.endswith(".ics"):
             return page_response(await pages.calendar_page(name))
         query = FeedQuery.parse(start=from_, end=to, tag=tag, lang=lang, country=country, mode=mode)
-        result = await feeds.calendar_feed(name.removesuffix(".ics"), query, if_none_match, if_modified_since)
+        result = await feeds.calendar_feed(
+            name.removesuffix(".ics"), query, if_none_match, if_modified_since, accepts_gzip(accept_encoding)
+        )
         return feed_response(result, download=False)
 
     @get("/events/{name:str}", operation_id="GetEventFeedOrPage")
@@ -73,9 +91,12 @@ class PublicController(Controller):
         pages: NamedDependency[PageService],
         if_none_match: IfNoneMatch = None,
         if_modified_since: IfModifiedSince = None,
+        accept_encoding: AcceptEncoding = None,
     ) -> Response[bytes]:
         """`{slug}.ics`: one event for "add to calendar". `{slug}`: its page."""
         if not name.endswith(".ics"):
             return page_response(await pages.event_page(name))
-        result = await feeds.event_feed(name.removesuffix(".ics"), if_none_match, if_modified_since)
+        result = await feeds.event_feed(
+            name.removesuffix(".ics"), if_none_match, if_modified_since, accepts_gzip(accept_encoding)
+        )
         return feed_response(result, download=True)

@@ -21,10 +21,11 @@ from calendar_service.domain.vtimezone import vtimezone
 from calendar_service.domain.windows import parse_bound
 from calendar_service.errors import InvalidInput, NotFound
 from calendar_service.events.queries import EventFilters
-from calendar_service.feeds.cache import FeedCache
+from calendar_service.feeds.cache import FeedCache, gzip_bytes
 from calendar_service.feeds.conditional import is_fresh, make_etag
 
 OPEN_SERIES_HORIZON = timedelta(days=366)
+GZIP_MIN_BYTES = 1024
 UTC_ZONES = {"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Zulu", "Zulu", "Universal", "Etc/Universal"}
 
 
@@ -34,6 +35,7 @@ class FeedResult:
     last_modified: datetime
     body: bytes | None  # None: not modified (304)
     filename: str
+    gzipped: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,19 @@ def timezone_blocks(spans: dict[str, tuple[datetime, datetime]]) -> list[bytes]:
     return [_vtimezone_block(zone, first.year, last.year) for zone, (first, last) in sorted(spans.items())]
 
 
+# Everything a poll needs, in one narrow indexed read (no ORM object).
+_VERSION_COLUMNS = (
+    Calendar.id,
+    Calendar.slug,
+    Calendar.name,
+    Calendar.description,
+    Calendar.feed_version,
+    Calendar.feed_updated_at,
+    Calendar.feed_past_days,
+    Calendar.updated_at,
+)
+
+
 class FeedService:
     def __init__(self, session: AsyncSession, base_url: str, now: datetime, cache: FeedCache) -> None:
         self.session = session
@@ -85,10 +100,15 @@ class FeedService:
         self.cache = cache
 
     async def calendar_feed(
-        self, slug: str, query: FeedQuery, if_none_match: str | None, if_modified_since: str | None
+        self,
+        slug: str,
+        query: FeedQuery,
+        if_none_match: str | None,
+        if_modified_since: str | None,
+        accepts_gzip: bool = False,
     ) -> FeedResult:
-        calendar = await self.session.scalar(select(Calendar).where(Calendar.slug == slug))
-        if calendar is None or calendar.id is None:
+        calendar = (await self.session.execute(select(*_VERSION_COLUMNS).where(Calendar.slug == slug))).first()
+        if calendar is None:
             raise NotFound(f"no calendar '{slug}'; GET /api/calendars lists them")
         lower = query.start
         if calendar.feed_past_days is not None:
@@ -107,9 +127,11 @@ class FeedService:
         if body is None:
             body = await self._render_calendar(calendar, query, lower)
             self.cache.put(etag, body)
+        if accepts_gzip and len(body) >= GZIP_MIN_BYTES:
+            return FeedResult(etag, last_modified, self.cache.get_gzip(etag, body), filename, gzipped=True)
         return FeedResult(etag, last_modified, body, filename)
 
-    async def _render_calendar(self, calendar: Calendar, query: FeedQuery, lower: datetime | None) -> bytes:
+    async def _render_calendar(self, calendar: Any, query: FeedQuery, lower: datetime | None) -> bytes:
         stmt = (
             select(Event.ics, Event.timezone, Event.all_day, Event.first_start_utc, Event.last_end_utc)
             .where(Event.calendar_id == calendar.id)
@@ -126,7 +148,9 @@ class FeedService:
         )
         return assemble(header, timezone_blocks(_zone_spans(rows)), [row.ics.encode() for row in rows])
 
-    async def event_feed(self, slug: str, if_none_match: str | None, if_modified_since: str | None) -> FeedResult:
+    async def event_feed(
+        self, slug: str, if_none_match: str | None, if_modified_since: str | None, accepts_gzip: bool = False
+    ) -> FeedResult:
         row = await self.session.scalar(select(Event).where(Event.slug == slug))
         if row is None:
             raise NotFound(f"no event '{slug}'; GET /api/events lists events")
@@ -140,6 +164,8 @@ class FeedService:
         spans = _zone_spans([(row.ics, row.timezone, row.all_day, row.first_start_utc, row.last_end_utc)])
         header = FeedHeader(name=row.title, url=f"{self.base_url}/events/{row.slug}.ics")
         body = assemble(header, timezone_blocks(spans), [row.ics.encode()])
+        if accepts_gzip and len(body) >= GZIP_MIN_BYTES:
+            return FeedResult(etag, row.updated_at, gzip_bytes(body), filename, gzipped=True)
         return FeedResult(etag, row.updated_at, body, filename)
 
 

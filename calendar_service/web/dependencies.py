@@ -55,15 +55,17 @@ async def provide_optional_staff(
 
 
 def provide_feed_service(
-    db_session: NamedDependency[AsyncSession],
+    read_session: NamedDependency[AsyncSession],
     settings: NamedDependency[Settings],
     now: NamedDependency[datetime],
     state: State,
 ) -> FeedService:
-    return FeedService(db_session, settings.base_url, now, state.feed_cache)
+    return FeedService(read_session, settings.base_url, now, state.feed_cache)
 
 
 def provide_page_service(
-    events: NamedDependency[EventService], calendars: NamedDependency[CalendarService], now: NamedDependency[datetime]
+    read_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings], now: NamedDependency[datetime]
 ) -> PageService:
-    return PageService(events, calendars, now)
+    """Pages only read: they share the feed handlers' read-only session."""
+    events = EventService(read_session, settings.base_url, now, settings.uid_domain, settings.organizer_email)
+    return PageService(events, CalendarService(read_session, settings.base_url, now), now)

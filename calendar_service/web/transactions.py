@@ -24,6 +24,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from sqlalchemy.ext.asyncio import AsyncSession
 
 SESSION_KEY = "_calendar_db_session"
+READ_SESSION_KEY = "_calendar_read_session"
 
 
 async def provide_db_session(request: Request[Any, Any, State]) -> AsyncGenerator[AsyncSession, None]:
@@ -38,11 +39,20 @@ async def provide_db_session(request: Request[Any, Any, State]) -> AsyncGenerato
         await session.commit()
 
 
+async def provide_read_session(request: Request[Any, Any, State]) -> AsyncGenerator[AsyncSession, None]:
+    """For handlers that only read (feeds, polls): no write lock, nothing to commit."""
+    session: AsyncSession = request.app.state.read_session_maker()
+    request.scope["state"][READ_SESSION_KEY] = session
+    yield session
+
+
 class TransactionMiddleware(ASGIMiddleware):
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         try:
             await next_app(scope, receive, send)
         finally:
-            session: AsyncSession | None = scope.get("state", {}).pop(SESSION_KEY, None)
-            if session is not None:
-                await session.close()
+            state = scope.get("state", {})
+            for key in (SESSION_KEY, READ_SESSION_KEY):
+                session: AsyncSession | None = state.pop(key, None)
+                if session is not None:
+                    await session.close()

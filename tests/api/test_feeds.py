@@ -1,7 +1,6 @@
 """iCalendar feeds: three independent parsers agree with each other and with /api/events;
 bytes are RFC 5545-clean and deterministic; polls are answered with 304."""
 
-import gzip
 import os
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
