@@ -208,7 +208,7 @@ def _header(header: FeedHeader) -> bytes:
         cal.add("source", header.url, parameters={"VALUE": "URI"})
     cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", header.refresh)
-    text = cal.to_ical()
+    text: bytes = cal.to_ical()
     return text[: text.rindex(b"END:VCALENDAR")]
 
 

@@ -57,13 +57,13 @@ def outlook_event(
     location: str | None = None,
     office365: bool = False,
 ) -> str:
-    all_day = not isinstance(start, datetime)
+    all_day = not (isinstance(start, datetime) and isinstance(end, datetime))
     params = {
         "path": "/calendar/action/compose",
         "rru": "addevent",
         "subject": title,
-        "startdt": start.isoformat() if all_day else start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "enddt": end.isoformat() if all_day else end.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "startdt": _outlook_time(start),
+        "enddt": _outlook_time(end),
         "allday": "true" if all_day else "false",
         "body": details[:1500],
     }
@@ -71,6 +71,12 @@ def outlook_event(
         params["location"] = location
     base = OFFICE_365 if office365 else OUTLOOK_COM
     return f"{base}/deeplink/compose?{urlencode(params)}"
+
+
+def _outlook_time(moment: datetime | date) -> str:
+    if isinstance(moment, datetime):
+        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.isoformat()
 
 
 def google_subscribe(feed_url: str) -> str:

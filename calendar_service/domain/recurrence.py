@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import rrule, rruleset, rrulestr
 
 from calendar_service.domain.timezones import (
+    classify,
     day_start_utc,
     get_zone,
     parse_local_date,
@@ -40,6 +41,7 @@ from calendar_service.errors import InvalidRecurrence
 
 RULE_FIELD = "recurrence.rrule"
 MAX_COUNT = 5000
+MAX_INTERVAL = 1000
 MAX_LIST = 1000  # exdates / rdates per event
 DEFAULT_LIMIT = 1000  # occurrences per event per query
 
@@ -97,6 +99,44 @@ def _parse_until(value: str, zone: ZoneInfo, all_day: bool) -> str:
     return instant.strftime("%Y%m%dT%H%M%SZ")
 
 
+def _check_rfc_constraints(parts: dict[str, str], freq: str) -> None:
+    """The combinations RFC 5545 §3.3.10 forbids, which dateutil would accept (or loop on)."""
+    interval = parts.get("INTERVAL", "1")
+    if not interval.isdigit() or not 1 <= int(interval) <= MAX_INTERVAL:
+        raise InvalidRecurrence(f"{RULE_FIELD}: INTERVAL must be a whole number from 1 to {MAX_INTERVAL}", RULE_FIELD)
+    numbered_days = [d for d in parts.get("BYDAY", "").split(",") if d and not d.isalpha()]
+    if numbered_days and freq not in ("MONTHLY", "YEARLY"):
+        raise InvalidRecurrence(
+            f"{RULE_FIELD}: BYDAY={numbered_days[0]} has a number, which only MONTHLY and YEARLY rules allow; "
+            "use plain days (e.g. BYDAY=TH) with FREQ=" + freq,
+            RULE_FIELD,
+        )
+    if numbered_days and "BYWEEKNO" in parts:
+        raise InvalidRecurrence(f"{RULE_FIELD}: BYDAY cannot carry numbers together with BYWEEKNO", RULE_FIELD)
+    if "BYWEEKNO" in parts and freq != "YEARLY":
+        raise InvalidRecurrence(f"{RULE_FIELD}: BYWEEKNO is only allowed with FREQ=YEARLY", RULE_FIELD)
+    if "BYYEARDAY" in parts and freq in ("DAILY", "WEEKLY", "MONTHLY"):
+        raise InvalidRecurrence(f"{RULE_FIELD}: BYYEARDAY is not allowed with FREQ={freq}", RULE_FIELD)
+    if "BYMONTHDAY" in parts and freq == "WEEKLY":
+        raise InvalidRecurrence(f"{RULE_FIELD}: BYMONTHDAY is not allowed with FREQ=WEEKLY", RULE_FIELD)
+
+
+def _until_local(instant: datetime, zone: ZoneInfo) -> datetime:
+    """The latest local wall time whose (first-instant) reading is not after the UTC `instant`.
+
+    An UNTIL in the second half of a DST fold bounds every time of that fold: all
+    of them were read as their first instant, which is before UNTIL.
+    """
+    local = instant.astimezone(zone)
+    naive = local.replace(tzinfo=None, fold=0)
+    if local.fold == 0:
+        return naive
+    probe = naive
+    while classify(probe, zone) == "fold":
+        probe += timedelta(minutes=1)
+    return probe - timedelta(microseconds=1)
+
+
 def normalize_rrule(text: str, timing_start: datetime, zone_name: str, all_day: bool) -> str:
     """Validate a client's RRULE and return its canonical form (raises InvalidRecurrence)."""
     if not isinstance(text, str) or not text.strip():
@@ -122,6 +162,7 @@ def normalize_rrule(text: str, timing_start: datetime, zone_name: str, all_day: 
         )
     if freq not in _FREQS:
         raise InvalidRecurrence(f"{RULE_FIELD}: FREQ={freq} is not an RFC 5545 frequency", RULE_FIELD)
+    _check_rfc_constraints(parts, freq)
     if "COUNT" in parts and "UNTIL" in parts:
         raise InvalidRecurrence(f"{RULE_FIELD}: give COUNT or UNTIL, not both (RFC 5545)", RULE_FIELD)
     if "COUNT" in parts and (not parts["COUNT"].isdigit() or not 1 <= int(parts["COUNT"]) <= MAX_COUNT):
@@ -169,7 +210,7 @@ def _rule_from_canonical(canonical: str, start: datetime, zone_name: str) -> rru
     if until is not None:
         if until.endswith("Z"):
             instant = datetime.strptime(until, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-            local_until = instant.astimezone(zone).replace(tzinfo=None, fold=0)
+            local_until = _until_local(instant, zone)
         else:
             local_until = datetime.strptime(until, "%Y%m%d")  # noqa: DTZ007 - local wall time
         rule = rule.replace(until=local_until)
@@ -219,8 +260,11 @@ def _occurrence(timing: Timing, original: datetime, zone: ZoneInfo, duration: ti
     fold = timing.start_fold if original == timing.start else 0
     start_utc = to_utc_lenient(original, zone, fold)
     end_utc = start_utc + duration
+    # A generated time in a DST gap starts at the wall time it really is (02:30 -> 03:30);
+    # `original` keeps the rule's time, which stays the occurrence's identity.
+    start_local = start_utc.astimezone(zone).replace(tzinfo=None, fold=0)
     end_local = end_utc.astimezone(zone).replace(tzinfo=None, fold=0)
-    return Occurrence(original, original, end_local, start_utc, end_utc)
+    return Occurrence(original, start_local, end_local, start_utc, end_utc)
 
 
 def _moved(timing: Timing, override: Override, zone: ZoneInfo, duration: timedelta) -> Occurrence:

@@ -68,7 +68,7 @@ def canonical_zone_name(name: str, field: str = "timezone") -> str:
 
 def parse_local_datetime(text: object, field: str) -> datetime:
     """A wall-clock time without offset, 'YYYY-MM-DDTHH:MM[:SS]'."""
-    if not isinstance(text, str) or not _LOCAL_DATETIME.match(text.strip()):
+    if not isinstance(text, str) or not _LOCAL_DATETIME.fullmatch(text.strip()):
         if isinstance(text, str) and re.search(r"(Z|[+-]\d{2}:?\d{2})$", text.strip()):
             raise InvalidInput(
                 f"{field}: '{text}' carries a UTC offset; send the local wall-clock time "
@@ -84,7 +84,7 @@ def parse_local_datetime(text: object, field: str) -> datetime:
 
 def parse_local_date(text: object, field: str) -> date:
     """A calendar date 'YYYY-MM-DD' (all-day events)."""
-    if not isinstance(text, str) or not _LOCAL_DATE.match(text.strip()):
+    if not isinstance(text, str) or not _LOCAL_DATE.fullmatch(text.strip()):
         raise InvalidInput(f"{field}: expected a date 'YYYY-MM-DD' for an all-day event, got {text!r}", field)
     try:
         return date.fromisoformat(text.strip())

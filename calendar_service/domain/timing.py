@@ -21,6 +21,7 @@ from calendar_service.domain.timezones import (
     parse_local_date,
     parse_local_datetime,
     to_utc,
+    to_utc_lenient,
 )
 from calendar_service.domain.values import Override, Timing
 from calendar_service.errors import InvalidInput, InvalidRecurrence
@@ -65,14 +66,15 @@ def parse_timing(
     canonical_rule = normalize_rrule(rrule, start_local, zone_name, all_day) if rrule else None
     if len(exdates) > MAX_LIST or len(rdates) > MAX_LIST:
         raise InvalidRecurrence(f"recurrence: at most {MAX_LIST} exdates and {MAX_LIST} rdates", "recurrence")
-    excluded = _points(exdates, all_day, "recurrence.exdates")
-    extra = _points(rdates, all_day, "recurrence.rdates")
+    excluded_in_order = _points(exdates, all_day, "recurrence.exdates")
+    extra_in_order = _points(rdates, all_day, "recurrence.rdates")
+    excluded, extra = tuple(sorted(set(excluded_in_order))), tuple(sorted(set(extra_in_order)))
     if excluded and not canonical_rule and not extra:
         raise InvalidRecurrence(
             "recurrence.exdates: an event without rrule or rdates has nothing to exclude", "recurrence.exdates"
         )
     if not all_day:
-        for index, point in enumerate(extra):
+        for index, point in enumerate(extra_in_order):
             to_utc(
                 point,
                 zone_name,
@@ -89,7 +91,7 @@ def parse_timing(
         rrule=canonical_rule,
         rdates=extra,
     )
-    for index, point in enumerate(excluded):
+    for index, point in enumerate(excluded_in_order):
         if not is_occurrence(timing, point):
             raise InvalidRecurrence(
                 f"recurrence.exdates[{index}]: {format_point(point, all_day)} is not an occurrence of the "
@@ -109,9 +111,9 @@ def parse_timing(
     )
 
 
-def _points(values: Sequence[str], all_day: bool, field: str) -> tuple[datetime, ...]:
-    points = [parse_series_point(value, all_day, f"{field}[{i}]") for i, value in enumerate(values)]
-    return tuple(sorted(set(points)))
+def _points(values: Sequence[str], all_day: bool, field: str) -> list[datetime]:
+    """Parsed in the client's order, so an error names the index the client sent."""
+    return [parse_series_point(value, all_day, f"{field}[{i}]") for i, value in enumerate(values)]
 
 
 def format_point(point: datetime, all_day: bool) -> str:
@@ -157,7 +159,9 @@ def parse_override(
             status=status,
         )
     new_start = parse_local_datetime(start, "start") if start else original
-    start_utc = to_utc(new_start, zone, fold, "start")
+    # An unchanged start is the series' own occurrence: read it as the series does (a
+    # generated time in a DST gap is valid there); a new start the client sent is strict.
+    start_utc = to_utc(new_start, zone, fold, "start") if start else to_utc_lenient(new_start, get_zone(zone))
     new_end = parse_local_datetime(end, "end") if end else None
     end_fold = 0
     if new_end is not None:

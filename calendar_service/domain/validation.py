@@ -25,7 +25,7 @@ def country_code(value: str | None, field: str = "location.country") -> str | No
 def language_tags(values: list[str], field: str = "languages") -> list[str]:
     out: list[str] = []
     for index, value in enumerate(values):
-        if not _LANGUAGE.match(value):
+        if not _LANGUAGE.fullmatch(value):
             raise InvalidInput(
                 f"{field}[{index}]: '{value}' is not a BCP 47 language tag (e.g. en, es, pt-BR)", f"{field}[{index}]"
             )
@@ -40,7 +40,7 @@ def tags(values: list[str], field: str = "tags") -> list[str]:
     out: list[str] = []
     for index, value in enumerate(values):
         tag = value.strip().lower()
-        if not _TAG.match(tag):
+        if not _TAG.fullmatch(tag):
             raise InvalidInput(
                 f"{field}[{index}]: '{value}' is not a tag; use up to 64 letters, digits, '-', '_' or '.'",
                 f"{field}[{index}]",
@@ -53,10 +53,13 @@ def tags(values: list[str], field: str = "tags") -> list[str]:
 def http_url(value: str | None, field: str) -> str | None:
     if value is None:
         return None
-    parts = urlsplit(value.strip())
+    url = value.strip()
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        raise InvalidInput(f"{field}: a URL cannot contain spaces or line breaks; percent-encode them (%20)", field)
+    parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise InvalidInput(f"{field}: '{value}' is not an http(s) URL", field)
-    return value.strip()
+    return url
 
 
 def coordinate(value: float | None, low: float, high: float, field: str) -> float | None:

@@ -98,6 +98,20 @@ BAD_INPUT: list[tuple[str, dict[str, Any], int, str, str]] = [
     ("malformed rrule", {"recurrence": {"rrule": "FREQ=WEEKLY;BYDAY=XX"}}, 422, "recurrence.rrule", "BYDAY"),
     ("secondly rrule", {"recurrence": {"rrule": "FREQ=SECONDLY"}}, 422, "recurrence.rrule", "at most hourly"),
     (
+        "zero interval (would loop forever)",
+        {"recurrence": {"rrule": "FREQ=WEEKLY;INTERVAL=0"}},
+        422,
+        "recurrence.rrule",
+        "INTERVAL",
+    ),
+    (
+        "URL with a line break",
+        {"livestream_url": "https://live.example.org/a\r\nX-Injected: 1"},
+        422,
+        "livestream_url",
+        "line breaks",
+    ),
+    (
         "rrule not starting at start",
         {"recurrence": {"rrule": "FREQ=WEEKLY;BYDAY=FR"}},
         422,
