@@ -52,14 +52,22 @@ test: install-dev lint typecheck
 	$(BIN)/python -m pytest
 
 lint: install-dev
-	$(BIN)/ruff check calendar_service tests
-	$(BIN)/ruff format --check calendar_service tests
+	$(BIN)/ruff check calendar_service tests bench
+	$(BIN)/ruff format --check calendar_service tests bench
 
 typecheck: install-dev
 	$(BIN)/mypy calendar_service/domain
 
 unit: install-dev
 	$(BIN)/python -m pytest tests/unit
+
+## make fuzz: the time-zone and recurrence properties with random, many more examples (minutes)
+fuzz: install-dev
+	HYPOTHESIS_FUZZ=1 $(BIN)/python -m pytest tests/unit/domain/test_properties.py -q
+
+## make bench: feed benchmark (5,000 events, real HTTP); figures go in docs/benchmarks.md
+bench: install-dev
+	$(BIN)/python -m bench.feeds --events 5000 --requests 300
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -34,8 +34,18 @@ from calendar_service.events.schemas import EventCreate, Recurrence
 from calendar_service.events.service import EventService
 from calendar_service.settings import normalize_database_url
 
-ZONES = ["Europe/Brussels", "America/New_York", "America/Mexico_City", "Africa/Accra", "Asia/Bangkok",
-         "Africa/Johannesburg", "America/Indiana/Indianapolis", "Australia/Sydney", "Asia/Kathmandu", "UTC"]
+ZONES = [
+    "Europe/Brussels",
+    "America/New_York",
+    "America/Mexico_City",
+    "Africa/Accra",
+    "Asia/Bangkok",
+    "Africa/Johannesburg",
+    "America/Indiana/Indianapolis",
+    "Australia/Sydney",
+    "Asia/Kathmandu",
+    "UTC",
+]
 ADMIN = Staff(id=0, name="bench", role="admin")
 
 
@@ -49,7 +59,9 @@ async def load(database_url: str, count: int, base_url: str) -> None:
         )
         events = EventService(session, base_url, now)
         for n in range(count):
-            start = datetime(2024, 1, 1, 9) + timedelta(days=rng.randrange(0, 730), hours=rng.randrange(0, 9))
+            start = datetime(2024, 1, 1, 9) + timedelta(  # noqa: DTZ001 - a local wall time
+                days=rng.randrange(0, 730), hours=rng.randrange(0, 9)
+            )
             recurring = n % 5 == 0
             await events.create(
                 EventCreate(
@@ -140,8 +152,10 @@ def main() -> None:
         server.wait(timeout=30)
     backend = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
     size = len(cold.content)
-    print(f"feed benchmark — {backend}, {args.events} events ({args.events // 5} weekly series), "
-          f"feed {size / 1e6:.2f} MB, {args.requests} sequential requests each over HTTP/1.1 keep-alive")
+    print(
+        f"feed benchmark — {backend}, {args.events} events ({args.events // 5} weekly series), "
+        f"feed {size / 1e6:.2f} MB, {args.requests} sequential requests each over HTTP/1.1 keep-alive"
+    )
     print(f"  load (service layer, one transaction): {load_s:.1f} s")
     print(f"  cold render (first request after start): {cold_ms:.1f} ms")
     print(f"  re-render after one edit:                {rerender_ms:.1f} ms")
@@ -151,8 +165,10 @@ def main() -> None:
     print(f"  static, gzip     median {statistics.median(static_gz):.2f} ms  p95 {_p95(static_gz):.2f} ms")
     print(f"  304 poll         median {statistics.median(polls):.2f} ms  p95 {_p95(polls):.2f} ms")
     print(f"  /health (floor: one DB round trip) median {statistics.median(health):.2f} ms")
-    print(f"  warm / static ratio (medians): identity {statistics.median(warm) / statistics.median(static):.2f}, "
-          f"gzip {statistics.median(warm_gz) / statistics.median(static_gz):.2f}")
+    print(
+        f"  warm / static ratio (medians): identity {statistics.median(warm) / statistics.median(static):.2f}, "
+        f"gzip {statistics.median(warm_gz) / statistics.median(static_gz):.2f}"
+    )
 
 
 def _p95(values: list[float]) -> float:

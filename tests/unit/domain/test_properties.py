@@ -8,6 +8,7 @@ independent oracle up to 2037, where its compiled tables end.
 import dataclasses
 import functools
 import itertools
+import os
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -28,14 +29,16 @@ from calendar_service.domain.timing import parse_timing
 from calendar_service.domain.values import Occurrence, Override, Timing
 from calendar_service.errors import AmbiguousLocalTime, NonexistentLocalTime
 
+# `make fuzz` sets HYPOTHESIS_FUZZ=1: random (not derandomized) and many more examples.
+FUZZ = os.environ.get("HYPOTHESIS_FUZZ") == "1"
 PROPERTY = settings(
-    derandomize=True,
+    derandomize=not FUZZ,
     database=None,
     deadline=None,
-    max_examples=300,
+    max_examples=20_000 if FUZZ else 300,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
-SERIES = settings(PROPERTY, max_examples=300)
+SERIES = settings(PROPERTY, max_examples=3_000 if FUZZ else 300)
 
 DST_ZONES = [
     "America/New_York",
