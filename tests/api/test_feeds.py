@@ -76,6 +76,27 @@ def assert_clean_bytes(body: bytes) -> None:
         line.decode("utf-8")  # a fold never splits a multi-byte character
 
 
+WIDE = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2045, 1, 1, tzinfo=UTC))
+
+
+@pytest.fixture(autouse=True)
+def every_feed_is_cross_parsed(client: AsyncTestClient[Litestar], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every feed any test here fetches must be clean bytes on which all parsers agree, 2000-2045."""
+    original = client.get
+
+    async def checked(*args: Any, **kwargs: Any) -> Any:
+        response = await original(*args, **kwargs)
+        if response.status_code == 200 and response.headers.get("content-type", "").startswith("text/calendar"):
+            assert_clean_bytes(response.content)
+            reference = times(parsers.expand_icalendar(response.content, *WIDE))
+            assert times(parsers.expand_vobject(response.content, *WIDE)) == reference, "vobject disagrees"
+            if parsers.node_available():
+                assert times(parsers.expand_icaljs(response.content, *WIDE)) == reference, "ical.js disagrees"
+        return response
+
+    monkeypatch.setattr(client, "get", checked)
+
+
 @pytest.fixture
 async def seeded(clean_db: str) -> None:
     engine = create_engine(clean_db, pool=False)
