@@ -18,12 +18,12 @@ from calendar_service.db.migrate import ensure_migrated
 from calendar_service.events.controllers import CalendarController, EventController
 from calendar_service.events.service import EventService
 from calendar_service.feeds.cache import FeedCache
-from calendar_service.feeds.controllers import PublicController
 from calendar_service.settings import Settings, get_settings
 from calendar_service.web import dependencies as deps
 from calendar_service.web.errors import HANDLERS
 from calendar_service.web.health import HealthController
-from calendar_service.web.transactions import TransactionMiddleware, provide_db_session, provide_read_session
+from calendar_service.web.public import PublicController
+from calendar_service.web.transactions import TransactionMiddleware, provide_db_session
 
 
 def create_app(settings: Settings | None = None, clock: Callable[[], datetime] = utcnow) -> Litestar:
@@ -32,9 +32,10 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
         engine = create_engine(settings.database_url)
+        read_engine = create_engine(settings.database_url, read_only=True)
         app.state.engine = engine
         app.state.session_maker = create_session_maker(engine)
-        app.state.read_session_maker = create_session_maker(engine, read_only=True)
+        app.state.read_session_maker = create_session_maker(read_engine)
         try:
             if settings.check_migrations:
                 await ensure_migrated(engine)
@@ -45,18 +46,17 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             yield
         finally:
             await engine.dispose()
+            await read_engine.dispose()
 
     return Litestar(
         route_handlers=[HealthController, CalendarController, EventController, PublicController],
         dependencies={
             "db_session": Provide(provide_db_session),
-            "read_session": Provide(provide_read_session),
             "now": Provide(deps.provide_now, sync_to_thread=False),
             "settings": Provide(deps.provide_settings, sync_to_thread=False),
             "events": Provide(deps.provide_event_service, sync_to_thread=False),
             "calendars": Provide(deps.provide_calendar_service, sync_to_thread=False),
-            "feeds": Provide(deps.provide_feed_service, sync_to_thread=False),
-            "pages": Provide(deps.provide_page_service, sync_to_thread=False),
+            "public": Provide(deps.provide_public_services, sync_to_thread=False),
             "staff": Provide(deps.provide_staff),
             "optional_staff": Provide(deps.provide_optional_staff),
         },

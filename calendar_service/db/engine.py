@@ -14,10 +14,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
-READ_ONLY = "calendar_read_only"
 
-
-def _prepare_sqlite(engine: AsyncEngine) -> None:
+def _prepare_sqlite(engine: AsyncEngine, read_only: bool) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         cursor = dbapi_conn.cursor()
@@ -27,13 +25,21 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
         cursor.close()
         dbapi_conn.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
 
+    if read_only:
+        return  # no BEGIN at all: each read statement runs on its own, never taking the write lock
+
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        # Read-only sessions need no write lock: a deferred BEGIN lets readers run side by side.
-        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def create_engine(url: str, *, pool: bool = True) -> AsyncEngine:
+def create_engine(url: str, *, pool: bool = True, read_only: bool = False) -> AsyncEngine:
+    """An engine for units of work, or (`read_only`) one for GET paths that only read.
+
+    Read-only engines run each statement in autocommit: no BEGIN/COMMIT round
+    trips and, on SQLite, never the write lock. Reading a version first and the
+    data after is still safe for feeds (a body newer than its key is harmless).
+    """
     parsed = make_url(url)
     kwargs: dict[str, Any] = {}
     if not pool:
@@ -41,13 +47,15 @@ def create_engine(url: str, *, pool: bool = True) -> AsyncEngine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        if read_only:
+            kwargs["pool_reset_on_return"] = None
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
-        _prepare_sqlite(engine)
+        _prepare_sqlite(engine, read_only)
         return engine
+    if read_only:
+        kwargs["isolation_level"] = "AUTOCOMMIT"
     return create_async_engine(url, pool_pre_ping=True, **kwargs)
 
 
-def create_session_maker(engine: AsyncEngine, read_only: bool = False) -> async_sessionmaker[AsyncSession]:
-    """Sessions for units of work; `read_only` ones (GET paths) never take SQLite's write lock."""
-    bind = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
-    return async_sessionmaker(bind, expire_on_commit=False, autoflush=False)
+def create_session_maker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)

@@ -3,6 +3,7 @@
 The per-request transaction lives in `web/transactions.py`.
 """
 
+import functools
 from datetime import datetime
 
 from litestar import Request
@@ -13,10 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from calendar_service.calendars.service import CalendarService
 from calendar_service.domain.access import Staff
 from calendar_service.events.service import EventService
+from calendar_service.feeds.cache import FeedCache
 from calendar_service.feeds.service import FeedService
 from calendar_service.pages.service import PageService
 from calendar_service.settings import Settings
 from calendar_service.staff.tokens import TokenService
+from calendar_service.web.transactions import open_read_session
 
 
 def provide_now(state: State) -> datetime:
@@ -54,18 +57,27 @@ async def provide_optional_staff(
     return await TokenService(db_session).authenticate(header)
 
 
-def provide_feed_service(
-    read_session: NamedDependency[AsyncSession],
-    settings: NamedDependency[Settings],
-    now: NamedDependency[datetime],
-    state: State,
-) -> FeedService:
-    return FeedService(read_session, settings.base_url, now, state.feed_cache)
+class PublicServices:
+    """Feeds and pages for one request, on one read-only session.
+
+    One dependency with no sub-dependencies: Litestar resolves a batch of
+    several dependencies in a task group, which costs more than a 304 itself.
+    """
+
+    def __init__(self, session: AsyncSession, settings: Settings, now: datetime, cache: FeedCache) -> None:
+        self.session, self.settings, self.now, self.cache = session, settings, now, cache
+
+    @functools.cached_property
+    def feeds(self) -> FeedService:
+        return FeedService(self.session, self.settings.base_url, self.now, self.cache)
+
+    @functools.cached_property
+    def pages(self) -> PageService:
+        s = self.settings
+        events = EventService(self.session, s.base_url, self.now, s.uid_domain, s.organizer_email)
+        return PageService(events, CalendarService(self.session, s.base_url, self.now), self.now)
 
 
-def provide_page_service(
-    read_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings], now: NamedDependency[datetime]
-) -> PageService:
-    """Pages only read: they share the feed handlers' read-only session."""
-    events = EventService(read_session, settings.base_url, now, settings.uid_domain, settings.organizer_email)
-    return PageService(events, CalendarService(read_session, settings.base_url, now), now)
+def provide_public_services(request: Request[object, object, State]) -> PublicServices:
+    state = request.app.state
+    return PublicServices(open_read_session(request), state.settings, state.clock(), state.feed_cache)

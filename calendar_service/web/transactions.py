@@ -39,11 +39,11 @@ async def provide_db_session(request: Request[Any, Any, State]) -> AsyncGenerato
         await session.commit()
 
 
-async def provide_read_session(request: Request[Any, Any, State]) -> AsyncGenerator[AsyncSession, None]:
-    """For handlers that only read (feeds, polls): no write lock, nothing to commit."""
+def open_read_session(request: Request[Any, Any, State]) -> AsyncSession:
+    """For handlers that only read (feeds, pages): autocommit reads, nothing to commit; closed by the middleware."""
     session: AsyncSession = request.app.state.read_session_maker()
     request.scope["state"][READ_SESSION_KEY] = session
-    yield session
+    return session
 
 
 class TransactionMiddleware(ASGIMiddleware):

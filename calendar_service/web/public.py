@@ -11,8 +11,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, HeaderParameter, QueryParameter
 
 from calendar_service.feeds.conditional import http_date
-from calendar_service.feeds.service import FeedQuery, FeedResult, FeedService
-from calendar_service.pages.service import PageService
+from calendar_service.feeds.service import FeedQuery, FeedResult
+from calendar_service.web.dependencies import PublicServices
 
 ICS_MEDIA_TYPE = "text/calendar"  # Litestar adds "; charset=utf-8" to text types
 HTML_MEDIA_TYPE = "text/html"
@@ -62,8 +62,7 @@ class PublicController(Controller):
     async def get_calendar(
         self,
         name: FromPath[str],
-        feeds: NamedDependency[FeedService],
-        pages: NamedDependency[PageService],
+        public: NamedDependency[PublicServices],
         from_: Annotated[str | None, QueryParameter(name="from", description="Only series still running then")] = None,
         to: Annotated[str | None, QueryParameter(description="Only series starting before then")] = None,
         tag: Annotated[str | None, QueryParameter()] = None,
@@ -76,9 +75,9 @@ class PublicController(Controller):
     ) -> Response[bytes]:
         """`{slug}.ics`: the subscription feed (filters as /api/events; 304 when unchanged). `{slug}`: its page."""
         if not name.endswith(".ics"):
-            return page_response(await pages.calendar_page(name))
+            return page_response(await public.pages.calendar_page(name))
         query = FeedQuery.parse(start=from_, end=to, tag=tag, lang=lang, country=country, mode=mode)
-        result = await feeds.calendar_feed(
+        result = await public.feeds.calendar_feed(
             name.removesuffix(".ics"), query, if_none_match, if_modified_since, accepts_gzip(accept_encoding)
         )
         return feed_response(result, download=False)
@@ -87,16 +86,15 @@ class PublicController(Controller):
     async def get_event(
         self,
         name: FromPath[str],
-        feeds: NamedDependency[FeedService],
-        pages: NamedDependency[PageService],
+        public: NamedDependency[PublicServices],
         if_none_match: IfNoneMatch = None,
         if_modified_since: IfModifiedSince = None,
         accept_encoding: AcceptEncoding = None,
     ) -> Response[bytes]:
         """`{slug}.ics`: one event for "add to calendar". `{slug}`: its page."""
         if not name.endswith(".ics"):
-            return page_response(await pages.event_page(name))
-        result = await feeds.event_feed(
+            return page_response(await public.pages.event_page(name))
+        result = await public.feeds.event_feed(
             name.removesuffix(".ics"), if_none_match, if_modified_since, accepts_gzip(accept_encoding)
         )
         return feed_response(result, download=True)
