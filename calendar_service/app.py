@@ -3,13 +3,17 @@
 from collections.abc import AsyncGenerator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
+from typing import Any
 
-from litestar import Litestar
+from litestar import Litestar, Request
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin, YamlRenderPlugin
+from litestar.stores.memory import MemoryStore
+from litestar.stores.redis import RedisStore
 
 from calendar_service import __version__
 from calendar_service.clock import utcnow
@@ -18,12 +22,17 @@ from calendar_service.db.migrate import ensure_migrated
 from calendar_service.events.controllers import CalendarController, EventController
 from calendar_service.events.service import EventService
 from calendar_service.feeds.cache import FeedCache
+from calendar_service.registrations.controllers import RegistrationController
 from calendar_service.settings import Settings, get_settings
 from calendar_service.web import dependencies as deps
 from calendar_service.web.errors import HANDLERS
 from calendar_service.web.health import HealthController
-from calendar_service.web.public import PublicController
+from calendar_service.web.public import PersonalFeedController, PublicController
 from calendar_service.web.transactions import TransactionMiddleware, provide_db_session
+
+
+def _is_rate_limited(request: Request[Any, Any, Any]) -> bool:
+    return bool(request.route_handler.opt.get("rate_limited"))
 
 
 def create_app(settings: Settings | None = None, clock: Callable[[], datetime] = utcnow) -> Litestar:
@@ -48,8 +57,33 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             await engine.dispose()
             await read_engine.dispose()
 
+    middleware: list[Any] = [TransactionMiddleware()]
+    stores: dict[str, Any] = {}
+    if settings.rate_limit > 0:
+        # Public writes only (handlers marked rate_limited), per client address; shared across
+        # processes through Redis when REDIS_URL is set.
+        middleware.append(
+            RateLimitConfig(
+                rate_limit=("minute", settings.rate_limit),
+                check_throttle_handler=_is_rate_limited,
+                store="rate_limit",
+            ).middleware
+        )
+        stores["rate_limit"] = (
+            RedisStore.with_client(url=settings.redis_url, namespace="calendar-service-rate")
+            if settings.redis_url
+            else MemoryStore()
+        )
+
     return Litestar(
-        route_handlers=[HealthController, CalendarController, EventController, PublicController],
+        route_handlers=[
+            HealthController,
+            CalendarController,
+            EventController,
+            PublicController,
+            PersonalFeedController,
+            RegistrationController,
+        ],
         dependencies={
             "db_session": Provide(provide_db_session),
             "now": Provide(deps.provide_now, sync_to_thread=False),
@@ -57,11 +91,14 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             "events": Provide(deps.provide_event_service, sync_to_thread=False),
             "calendars": Provide(deps.provide_calendar_service, sync_to_thread=False),
             "public": Provide(deps.provide_public_services, sync_to_thread=False),
+            "registrations": Provide(deps.provide_registration_service, sync_to_thread=False),
+            "outbox": Provide(deps.provide_outbox_view, sync_to_thread=False),
             "staff": Provide(deps.provide_staff),
             "optional_staff": Provide(deps.provide_optional_staff),
         },
         exception_handlers=HANDLERS,
-        middleware=[TransactionMiddleware()],
+        middleware=middleware,
+        stores=stores,
         lifespan=[lifespan],
         state=State({"settings": settings, "clock": clock, "feed_cache": FeedCache()}),
         compression_config=CompressionConfig(

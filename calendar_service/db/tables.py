@@ -98,6 +98,9 @@ class Event(SQLModel, table=True):
     hosts: list[str] = json_column()
     speakers: list[dict[str, Any]] = json_column()
     capacity: int | None = None
+    # Seats held (confirmed or awaiting confirmation), changed only by conditional UPDATEs.
+    seats_taken: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    online_taken: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     registration: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
 
     sequence: int = 0
@@ -149,3 +152,70 @@ class StaffToken(SQLModel, table=True):
     created_at: datetime = utc_column()
     last_used_at: datetime | None = utc_column(nullable=True)
     revoked_at: datetime | None = utc_column(nullable=True)
+
+
+class Registration(SQLModel, table=True):
+    """A person's place at an event (the whole series, for a recurring one)."""
+
+    __tablename__ = "registration"
+    __table_args__ = (
+        # `active_email` is the normalised email while the registration is active, NULL once
+        # cancelled: one active registration per person and event, re-registering allowed.
+        sa.UniqueConstraint("event_id", "active_email"),
+        sa.Index("ix_registration_waitlist", "event_id", "status", "waitlisted_at", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    feed_token: str = Field(max_length=64, unique=True)
+    name: str = Field(max_length=200)
+    email: str = Field(max_length=320)
+    email_key: str = Field(max_length=320, index=True)
+    active_email: str | None = Field(default=None, max_length=320)
+    attendance_mode: str = Field(max_length=16)
+    answers: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    consent: bool = False
+    status: str = Field(max_length=24)
+    holds_seat: bool = False
+    created_at: datetime = utc_column()
+    updated_at: datetime = utc_column()
+    waitlisted_at: datetime | None = utc_column(nullable=True)
+    confirmed_at: datetime | None = utc_column(nullable=True)
+    cancelled_at: datetime | None = utc_column(nullable=True)
+    attended_at: datetime | None = utc_column(nullable=True)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """An email written in the same transaction as the change it reports; sent by the worker."""
+
+    __tablename__ = "outbox_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)
+    registration_id: int | None = Field(default=None, foreign_key="registration.id", index=True)
+    recipient: str = Field(max_length=320)
+    subject: str = Field(max_length=300)
+    body: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    ics: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    ics_method: str | None = Field(default=None, max_length=16)
+    created_at: datetime = utc_column(index=True)
+    sent_at: datetime | None = utc_column(nullable=True)
+    attempts: int = 0
+    next_attempt_at: datetime | None = utc_column(nullable=True)
+    last_error: str | None = Field(default=None, max_length=1000)
+
+
+class IdempotencyRecord(SQLModel, table=True):
+    """The first response to a POST with an Idempotency-Key, replayed on retries."""
+
+    __tablename__ = "idempotency_record"
+    __table_args__ = (sa.UniqueConstraint("scope", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    scope: str = Field(max_length=200)
+    key: str = Field(max_length=200)
+    request_hash: str = Field(max_length=64)
+    status_code: int
+    body: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    created_at: datetime = utc_column()

@@ -57,6 +57,10 @@ class EventDoc:
     organizer_name: str | None = None
     organizer_email: str | None = None
     hosts: tuple[str, ...] = field(default=())
+    # iTIP (RFC 5546) invitations only: the registrant as ATTENDEE.
+    attendee_email: str | None = None
+    attendee_name: str | None = None
+    attendee_partstat: str = "ACCEPTED"
 
 
 def _local(moment: datetime, timing: Timing, fold: int = 0) -> datetime | date:
@@ -122,6 +126,11 @@ def _common(component: Event, doc: EventDoc, include_join_link: bool) -> None:
     if doc.organizer_email:
         params = {"CN": doc.organizer_name} if doc.organizer_name else {}
         component.add("organizer", f"mailto:{doc.organizer_email}", parameters=params)
+    if doc.attendee_email:
+        attendee = {"ROLE": "REQ-PARTICIPANT", "PARTSTAT": doc.attendee_partstat, "RSVP": "FALSE"}
+        if doc.attendee_name:
+            attendee["CN"] = doc.attendee_name
+        component.add("attendee", f"mailto:{doc.attendee_email}", parameters=attendee)
 
 
 def _master(doc: EventDoc, include_join_link: bool) -> Event:
@@ -199,15 +208,16 @@ def _header(header: FeedHeader) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", header.method)
-    cal.add("name", header.name)
-    cal.add("x-wr-calname", header.name)
-    if header.description:
-        cal.add("description", header.description)
-        cal.add("x-wr-caldesc", header.description)
-    if header.url:
-        cal.add("source", header.url, parameters={"VALUE": "URI"})
-    cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
-    cal.add("x-published-ttl", header.refresh)
+    if header.method == "PUBLISH":  # a feed: name and refresh hints; an iTIP message has neither
+        cal.add("name", header.name)
+        cal.add("x-wr-calname", header.name)
+        if header.description:
+            cal.add("description", header.description)
+            cal.add("x-wr-caldesc", header.description)
+        if header.url:
+            cal.add("source", header.url, parameters={"VALUE": "URI"})
+        cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", header.refresh)
     text: bytes = cal.to_ical()
     return text[: text.rindex(b"END:VCALENDAR")]
 
@@ -215,3 +225,23 @@ def _header(header: FeedHeader) -> bytes:
 def assemble(header: FeedHeader, timezones: Iterable[bytes], events: Sequence[bytes]) -> bytes:
     """A whole VCALENDAR from pre-rendered VTIMEZONE and VEVENT blocks."""
     return b"".join([_header(header), *timezones, *events, b"END:VCALENDAR\r\n"])
+
+
+def render_invitation(doc: EventDoc, method: str, timezones: Iterable[bytes]) -> bytes:
+    """An iTIP message (RFC 5546) for one registrant: METHOD:REQUEST or METHOD:CANCEL.
+
+    REQUEST carries the whole event (series, overrides) with ORGANIZER and the
+    registrant as ATTENDEE, so it lands in their calendar and later REQUESTs
+    with a higher SEQUENCE update it; CANCEL removes it (STATUS:CANCELLED).
+    """
+    if method not in ("REQUEST", "CANCEL"):
+        raise ValueError(f"unsupported iTIP method {method}")
+    if not doc.organizer_email or not doc.attendee_email:
+        raise ValueError("an iTIP message needs ORGANIZER and ATTENDEE")
+    blocks = render_event(doc, include_join_link=method == "REQUEST")
+    if method == "CANCEL":
+        blocks = blocks.replace(b"STATUS:CONFIRMED\r\n", b"STATUS:CANCELLED\r\n").replace(
+            b"STATUS:TENTATIVE\r\n", b"STATUS:CANCELLED\r\n"
+        )
+    header = FeedHeader(name=doc.title, method=method)
+    return assemble(header, timezones, [blocks])

@@ -70,6 +70,8 @@ class RegistrationSettings(Struct, forbid_unknown_fields=True):
     opens_at: LocalTime | None = None
     closes_at: LocalTime | None = None
     requires_confirmation: bool = False
+    online_capacity: Annotated[int, Meta(ge=0, description="Cap on online places; null = unlimited")] | None = None
+    waitlist: bool = True
     questions: Annotated[list[Question], Meta(max_length=50)] = msgspec.field(default_factory=list)
 
 

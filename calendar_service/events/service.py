@@ -60,6 +60,20 @@ MAX_LIMIT = 5000
 PREFILTER_MARGIN = timedelta(days=2)
 
 
+class EventHooks:
+    """What other areas do when an event changes (registrations implement it); default: nothing.
+
+    Called inside the same transaction as the change, so their effects (promotions,
+    update messages to registrants) commit or roll back with it.
+    """
+
+    async def capacity_raised(self, event: Event) -> None:
+        return None
+
+    async def schedule_changed(self, event: Event, cancelled: bool) -> None:
+        return None
+
+
 class EventService:
     def __init__(
         self,
@@ -68,7 +82,9 @@ class EventService:
         now: datetime,
         uid_domain: str = "calendar-service",
         organizer_email: str | None = None,
+        hooks: "EventHooks | None" = None,
     ):
+        self.hooks = hooks or EventHooks()
         self.session = session
         self.base_url = base_url
         self.now = now
@@ -170,6 +186,13 @@ class EventService:
         if isinstance(values.get("recurrence"), mapping.Recurrence):
             values["recurrence"] = msgspec.structs.asdict(values["recurrence"])
         fields, timing = _validated(values)
+        if fields["capacity"] is not None and fields["capacity"] < row.seats_taken:
+            raise Conflict(
+                f"capacity: {row.seats_taken} in-person places are taken; capacity cannot go below that "
+                "(cancel registrations first; nobody is cancelled silently)",
+                "capacity",
+            )
+        capacity_raised = row.capacity is not None and (fields["capacity"] is None or fields["capacity"] > row.capacity)
         before = {name: getattr(row, name) for name in (*_TIME_FIELDS, "status")}
         old_calendar_id = row.calendar_id
         for name, value in fields.items():
@@ -180,7 +203,12 @@ class EventService:
         if before != after:
             row.sequence += 1
         await self._write_facets(row, replace=True)
-        return await self._finish(row, calendar, old_calendar_id)
+        read = await self._finish(row, calendar, old_calendar_id)
+        if capacity_raised:
+            await self.hooks.capacity_raised(row)
+        if before != after:
+            await self.hooks.schedule_changed(row, cancelled=row.status == "cancelled")
+        return read
 
     async def cancel(self, slug: str, staff: Staff) -> EventRead:
         row, calendar = await self._load(slug, for_update=True)
@@ -190,7 +218,9 @@ class EventService:
             return mapping.event_read(row, calendar.slug, overrides, self.base_url, include_private=True)
         row.status = "cancelled"
         row.sequence += 1
-        return await self._finish(row, calendar)
+        read = await self._finish(row, calendar)
+        await self.hooks.schedule_changed(row, cancelled=True)
+        return read
 
     async def put_occurrence(self, slug: str, original_start: str, data: OverrideWrite, staff: Staff) -> EventRead:
         row, calendar = await self._load(slug, for_update=True)
@@ -213,7 +243,9 @@ class EventService:
         current.updated_at = self.now
         row.sequence += 1
         await self.session.flush()
-        return await self._finish(row, calendar)
+        read = await self._finish(row, calendar)
+        await self.hooks.schedule_changed(row, cancelled=False)
+        return read
 
     async def delete_occurrence(self, slug: str, original_start: str, staff: Staff) -> EventRead:
         row, calendar = await self._load(slug, for_update=True)
@@ -277,7 +309,7 @@ class EventService:
     async def _load(self, slug: str, for_update: bool = False) -> tuple[Event, Calendar]:
         stmt = select(Event, Calendar).join(Calendar, Calendar.id == Event.calendar_id).where(Event.slug == slug)
         if for_update:
-            stmt = stmt.with_for_update(of=Event)  # type: ignore[arg-type]
+            stmt = stmt.with_for_update(of=Event).execution_options(populate_existing=True)  # type: ignore[arg-type]
         result = (await self.session.execute(stmt)).first()
         if result is None:
             raise NotFound(f"no event '{slug}'; GET /api/events lists events")

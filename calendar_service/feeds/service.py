@@ -5,6 +5,7 @@ lookup; the cold path concatenates the VEVENT blocks stored with each event
 and the VTIMEZONEs their zones need. Nothing here renders an event.
 """
 
+import dataclasses
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,12 +15,13 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from calendar_service.db.tables import Calendar, Event
-from calendar_service.domain.ics import RENDER_VERSION, FeedHeader, assemble
+from calendar_service.db.tables import Calendar, Event, OccurrenceOverride, Registration
+from calendar_service.domain.ics import RENDER_VERSION, FeedHeader, assemble, render_event
 from calendar_service.domain.timezones import TZDB_VERSION, iso_utc
 from calendar_service.domain.vtimezone import vtimezone
 from calendar_service.domain.windows import parse_bound
 from calendar_service.errors import InvalidInput, NotFound
+from calendar_service.events import mapping
 from calendar_service.events.queries import EventFilters
 from calendar_service.feeds.cache import FeedCache, gzip_bytes
 from calendar_service.feeds.conditional import is_fresh, make_etag
@@ -146,7 +148,60 @@ class FeedService:
         header = FeedHeader(
             name=calendar.name, description=calendar.description, url=f"{self.base_url}/calendars/{calendar.slug}.ics"
         )
-        return assemble(header, timezone_blocks(_zone_spans(rows)), [row.ics.encode() for row in rows])
+        return assemble(header, timezone_blocks(zone_spans(rows)), [row.ics.encode() for row in rows])
+
+    async def personal_feed(
+        self,
+        feed_token: str,
+        if_none_match: str | None,
+        if_modified_since: str | None,
+        organizer_email: str | None = None,
+    ) -> FeedResult:
+        """The events one person is registered or waitlisted for (TENTATIVE while waiting).
+
+        The token gives this feed and nothing else. Join links appear here (for
+        confirmed online places) and never in public feeds. Small, so rendered per
+        request; the ETag comes from the rows' change stamps.
+        """
+        owner = await self.session.scalar(select(Registration).where(Registration.feed_token == feed_token))
+        if owner is None:
+            raise NotFound("no personal feed for this address; the registration may have a new feed link")
+        rows = (
+            await self.session.execute(
+                select(Registration, Event)
+                .join(Event, Event.id == Registration.event_id)
+                .where(Registration.email_key == owner.email_key, Registration.status.in_(PERSONAL_STATUSES))  # type: ignore[attr-defined]
+                .order_by(Event.first_start_utc, Event.id)
+            )
+        ).all()
+        stamps = [max(reg.updated_at, event.updated_at) for reg, event in rows] or [owner.updated_at]
+        last_modified = max(stamps)
+        key = (
+            "personal:"
+            + feed_token
+            + ":"
+            + ",".join(
+                f"{reg.id}/{reg.status}/{iso_utc(reg.updated_at)}/{event.id}/{event.sequence}/{iso_utc(event.updated_at)}"
+                for reg, event in rows
+            )
+            + f":{RENDER_VERSION}:{TZDB_VERSION}"
+        )
+        etag = make_etag(key)
+        if is_fresh(if_none_match, if_modified_since, etag, last_modified):
+            return FeedResult(etag, last_modified, None, "my-events.ics")
+        blocks = []
+        for reg, event in rows:
+            overrides = (
+                await self.session.scalars(select(OccurrenceOverride).where(OccurrenceOverride.event_id == event.id))
+            ).all()
+            doc = mapping.event_doc(event, mapping.timing_of(event, list(overrides)), self.base_url, organizer_email)
+            if reg.status in ("waitlisted", "pending_confirmation") and event.status != "cancelled":
+                doc = dataclasses.replace(doc, status="tentative")
+            show_link = reg.status in ("confirmed", "attended") and reg.attendance_mode == "online"
+            blocks.append(render_event(doc, include_join_link=show_link))
+        spans = zone_spans([(None, e.timezone, e.all_day, e.first_start_utc, e.last_end_utc) for _, e in rows])
+        header = FeedHeader(name=f"My events: {owner.name}", url=f"{self.base_url}/feeds/{feed_token}.ics")
+        return FeedResult(etag, last_modified, assemble(header, timezone_blocks(spans), blocks), "my-events.ics")
 
     async def event_feed(
         self, slug: str, if_none_match: str | None, if_modified_since: str | None, accepts_gzip: bool = False
@@ -161,7 +216,7 @@ class FeedService:
         filename = f"{row.slug}.ics"
         if is_fresh(if_none_match, if_modified_since, etag, row.updated_at):
             return FeedResult(etag, row.updated_at, None, filename)
-        spans = _zone_spans([(row.ics, row.timezone, row.all_day, row.first_start_utc, row.last_end_utc)])
+        spans = zone_spans([(row.ics, row.timezone, row.all_day, row.first_start_utc, row.last_end_utc)])
         header = FeedHeader(name=row.title, url=f"{self.base_url}/events/{row.slug}.ics")
         body = assemble(header, timezone_blocks(spans), [row.ics.encode()])
         if accepts_gzip and len(body) >= GZIP_MIN_BYTES:
@@ -169,7 +224,10 @@ class FeedService:
         return FeedResult(etag, row.updated_at, body, filename)
 
 
-def _zone_spans(rows: Sequence[Any]) -> dict[str, tuple[datetime, datetime]]:
+PERSONAL_STATUSES = ("pending_confirmation", "confirmed", "waitlisted", "attended")
+
+
+def zone_spans(rows: Sequence[Any]) -> dict[str, tuple[datetime, datetime]]:
     """Per zone: earliest start and latest end of its timed events (open series: a year on).
 
     All-day events (DATE values) and UTC events (written with Z) need no VTIMEZONE.

@@ -17,6 +17,8 @@ from calendar_service.events.service import EventService
 from calendar_service.feeds.cache import FeedCache
 from calendar_service.feeds.service import FeedService
 from calendar_service.pages.service import PageService
+from calendar_service.registrations.outbox_view import OutboxView
+from calendar_service.registrations.service import RegistrationService
 from calendar_service.settings import Settings
 from calendar_service.staff.tokens import TokenService
 from calendar_service.web.transactions import open_read_session
@@ -35,7 +37,9 @@ def provide_settings(state: State) -> Settings:
 def provide_event_service(
     db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings], now: NamedDependency[datetime]
 ) -> EventService:
-    return EventService(db_session, settings.base_url, now, settings.uid_domain, settings.organizer_email)
+    """Event writes tell registrations (promotions, update messages) in the same transaction."""
+    hooks = RegistrationService(db_session, settings, now)
+    return EventService(db_session, settings.base_url, now, settings.uid_domain, settings.organizer_email, hooks)
 
 
 def provide_calendar_service(
@@ -81,3 +85,13 @@ class PublicServices:
 def provide_public_services(request: Request[object, object, State]) -> PublicServices:
     state = request.app.state
     return PublicServices(open_read_session(request), state.settings, state.clock(), state.feed_cache)
+
+
+def provide_registration_service(
+    db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings], now: NamedDependency[datetime]
+) -> RegistrationService:
+    return RegistrationService(db_session, settings, now)
+
+
+def provide_outbox_view(db_session: NamedDependency[AsyncSession]) -> OutboxView:
+    return OutboxView(db_session)

@@ -87,9 +87,13 @@ def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[s
         detail = "the request body is too large (limit 1 MB)"
     elif exc.status_code == 400 and ("JSON" in detail or "decode" in detail.lower()):
         detail = "the body is not valid JSON; send Content-Type: application/json with a JSON object"
+    if exc.status_code == 429:
+        detail = "too many requests from this address; wait and try again (see Retry-After)"
     response = _body(exc.status_code, detail)
     if exc.headers:
         response.headers.update(exc.headers)
+    if exc.status_code == 429 and "Retry-After" not in response.headers:
+        response.headers["Retry-After"] = (exc.headers or {}).get("RateLimit-Reset", "60")
     return response
 
 

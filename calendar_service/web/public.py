@@ -10,6 +10,7 @@ from litestar import Controller, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, HeaderParameter, QueryParameter
 
+from calendar_service.errors import NotFound
 from calendar_service.feeds.conditional import http_date
 from calendar_service.feeds.service import FeedQuery, FeedResult
 from calendar_service.web.dependencies import PublicServices
@@ -98,3 +99,24 @@ class PublicController(Controller):
             name.removesuffix(".ics"), if_none_match, if_modified_since, accepts_gzip(accept_encoding)
         )
         return feed_response(result, download=True)
+
+
+class PersonalFeedController(Controller):
+    tags = ["feeds and pages"]
+    opt = {"skip_compression": True}
+
+    @get("/feeds/{name:str}", operation_id="GetPersonalFeed")
+    async def get_personal_feed(
+        self,
+        name: FromPath[str],
+        public: NamedDependency[PublicServices],
+        if_none_match: IfNoneMatch = None,
+        if_modified_since: IfModifiedSince = None,
+    ) -> Response[bytes]:
+        """`{feed_token}.ics`: the events its registrant is registered or waitlisted for."""
+        if not name.endswith(".ics"):
+            raise NotFound("personal feeds end in .ics")
+        result = await public.feeds.personal_feed(
+            name.removesuffix(".ics"), if_none_match, if_modified_since, public.settings.organizer_email
+        )
+        return feed_response(result, download=False)

@@ -1,0 +1,107 @@
+"""Registration decisions, pure: who may register, with which answers, and what they get.
+
+Decisions:
+- An email is validated (syntax only, never DNS at request time) and
+  normalised for duplicate detection: the domain is case-folded by
+  email-validator, and the local part is case-folded too, because people
+  type `Ada@` and `ada@` for the same mailbox far more often than two
+  people share a mailbox differing only in case.
+- A seat is decided by the database (a conditional UPDATE on the event's
+  counter), never from a number read earlier; this module only says what a
+  granted or refused seat means.
+- Waitlist order is first come, first served: (waitlisted_at, id).
+- The registration window is the event's local time, read in its zone.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+
+from calendar_service.domain.timezones import get_zone, parse_local_datetime, to_utc_lenient
+from calendar_service.errors import Conflict, InvalidInput
+
+MAX_ANSWER_CHARS = 2000
+STATUSES = ("pending_confirmation", "confirmed", "waitlisted", "cancelled", "attended")
+ACTIVE = ("pending_confirmation", "confirmed", "waitlisted", "attended")
+
+
+@dataclass(frozen=True, slots=True)
+class Email:
+    address: str
+    key: str  # for duplicate detection
+
+
+def normalize_email(raw: str, field: str = "email") -> Email:
+    try:
+        result = validate_email(raw.strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise InvalidInput(f"{field}: '{raw}' is not an email address we can write to: {exc}", field) from None
+    return Email(address=result.normalized, key=result.normalized.casefold())
+
+
+def check_answers(questions: Sequence[Mapping[str, Any]], answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Answers keyed by question key, typed and complete; unknown keys and choices are refused."""
+    known = {q["key"]: q for q in questions}
+    for key in answers:
+        if key not in known:
+            hint = f"; the questions are: {', '.join(known)}" if known else "; this event asks no questions"
+            raise InvalidInput(f"answers.{key}: no such question{hint}", f"answers.{key}")
+    cleaned: dict[str, Any] = {}
+    for key, question in known.items():
+        field = f"answers.{key}"
+        value = answers.get(key)
+        if value is None or value == "" or value == []:
+            if question.get("required"):
+                raise InvalidInput(f"{field}: '{question['label']}' needs an answer", field)
+            continue
+        kind = question.get("type", "text")
+        options = question.get("options") or []
+        if kind == "text":
+            if not isinstance(value, str):
+                raise InvalidInput(f"{field}: expected text", field)
+            if len(value) > MAX_ANSWER_CHARS:
+                raise InvalidInput(f"{field}: at most {MAX_ANSWER_CHARS} characters", field)
+            cleaned[key] = value.strip()
+        elif kind == "yes_no":
+            if not isinstance(value, bool):
+                raise InvalidInput(f"{field}: answer true or false", field)
+            cleaned[key] = value
+        elif kind == "choice":
+            if value not in options:
+                raise InvalidInput(f"{field}: '{value}' is not one of: {', '.join(options)}", field)
+            cleaned[key] = value
+        elif kind == "multi_choice":
+            if not isinstance(value, list) or any(v not in options for v in value):
+                raise InvalidInput(f"{field}: choose from: {', '.join(options)}", field)
+            cleaned[key] = sorted(set(value), key=options.index)
+    return cleaned
+
+
+def check_window(registration: Mapping[str, Any], zone: str, now: datetime) -> None:
+    """Registration opens and closes at local times of the event's zone."""
+    tz = get_zone(zone)
+    opens, closes = registration.get("opens_at"), registration.get("closes_at")
+    if opens and now < to_utc_lenient(parse_local_datetime(opens, "registration.opens_at"), tz):
+        raise Conflict(f"registration opens at {opens} ({zone}); try again then")
+    if closes and now >= to_utc_lenient(parse_local_datetime(closes, "registration.closes_at"), tz):
+        raise Conflict(f"registration closed at {closes} ({zone})")
+
+
+def check_mode(event_mode: str, wanted: str | None) -> str:
+    """In-person seats count against capacity, online ones separately."""
+    if event_mode == "hybrid":
+        if wanted not in ("in_person", "online"):
+            raise InvalidInput("attendance_mode: this event is hybrid; choose in_person or online", "attendance_mode")
+        return wanted
+    if wanted not in (None, event_mode):
+        raise InvalidInput(f"attendance_mode: this event is {event_mode} only", "attendance_mode")
+    return event_mode
+
+
+def status_for(seat_granted: bool, requires_confirmation: bool) -> str:
+    if not seat_granted:
+        return "waitlisted"
+    return "pending_confirmation" if requires_confirmation else "confirmed"

@@ -1,0 +1,62 @@
+"""The text of every message a registrant receives. Pure: values in, Message out."""
+
+from calendar_service.notifications.outbox import Message
+
+
+def _footer(manage_url: str) -> str:
+    return (
+        f"\n\nSee or cancel your registration: {manage_url}\n"
+        "To cancel, send POST to that address followed by /cancel, or use the link on the event page."
+    )
+
+
+def registration_message(
+    *,
+    status: str,
+    name: str,
+    email: str,
+    title: str,
+    when: str,
+    page_url: str,
+    manage_url: str,
+    position: int | None,
+    ics: bytes | None,
+) -> Message:
+    if status == "confirmed":
+        subject = f"Confirmed: {title}"
+        text = f"Hello {name},\n\nyour place at “{title}” ({when}) is confirmed. The invitation is attached."
+        return Message("confirmed", email, subject, text + f"\n\n{page_url}" + _footer(manage_url), ics, "REQUEST")
+    if status == "waitlisted":
+        subject = f"Waiting list: {title}"
+        text = (
+            f"Hello {name},\n\n“{title}” ({when}) is full. You are number {position} on the waiting list; "
+            "we will write as soon as a place is yours."
+        )
+        return Message("waitlisted", email, subject, text + f"\n\n{page_url}" + _footer(manage_url))
+    subject = f"Please confirm: {title}"
+    text = f"Hello {name},\n\nplease confirm your registration for “{title}” ({when})."
+    return Message("confirmation_link", email, subject, text + _footer(manage_url))
+
+
+def promoted_message(*, name: str, email: str, title: str, when: str, page_url: str, ics: bytes) -> Message:
+    text = (
+        f"Hello {name},\n\na place at “{title}” ({when}) has become free and it is yours: "
+        "your registration is confirmed. The invitation is attached.\n\n"
+        "To see or cancel your registration, use the link in our first email to you."
+    )
+    return Message("promoted", email, f"You have a place: {title}", text + f"\n\n{page_url}", ics, "REQUEST")
+
+
+def cancelled_message(*, name: str, email: str, title: str, when: str, page_url: str, ics: bytes | None) -> Message:
+    text = f"Hello {name},\n\nyour registration for “{title}” ({when}) is cancelled."
+    return Message("cancelled", email, f"Cancelled: {title}", text + f"\n\n{page_url}", ics, "CANCEL" if ics else None)
+
+
+def event_changed_message(
+    *, name: str, email: str, title: str, when: str, page_url: str, ics: bytes, cancelled: bool
+) -> Message:
+    if cancelled:
+        text = f"Hello {name},\n\nwe are sorry: “{title}” ({when}) is cancelled. Your calendar entry is removed."
+        return Message("event_cancelled", email, f"Cancelled: {title}", text + f"\n\n{page_url}", ics, "CANCEL")
+    text = f"Hello {name},\n\n“{title}” has changed; it is now {when}. The attached update keeps your calendar right."
+    return Message("event_changed", email, f"Changed: {title}", text + f"\n\n{page_url}", ics, "REQUEST")

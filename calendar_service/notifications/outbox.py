@@ -1,0 +1,39 @@
+"""Writing messages into the outbox, in the caller's transaction.
+
+A message exists exactly when the change it reports was committed: both are
+in one transaction. A worker sends them later with retries (SMTP_URL); until
+then, and without SMTP, staff can read them.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from calendar_service.db.tables import OutboxMessage
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    kind: str
+    recipient: str
+    subject: str
+    body: str
+    ics: bytes | None = None
+    ics_method: str | None = None
+
+
+def enqueue(session: AsyncSession, message: Message, now: datetime, registration_id: int | None = None) -> None:
+    session.add(
+        OutboxMessage(
+            kind=message.kind,
+            registration_id=registration_id,
+            recipient=message.recipient,
+            subject=message.subject[:300],
+            body=message.body,
+            ics=message.ics.decode() if message.ics else None,
+            ics_method=message.ics_method,
+            created_at=now,
+            next_attempt_at=now,
+        )
+    )

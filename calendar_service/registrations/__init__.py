@@ -1,0 +1,1 @@
+"""Registrations: places at events, capacity, waitlist, cancellation."""

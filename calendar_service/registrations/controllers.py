@@ -1,0 +1,92 @@
+"""HTTP for registrations: public register, token-holder view/cancel, staff lists and check-in."""
+
+import hashlib
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
+from litestar.status_codes import HTTP_200_OK
+
+from calendar_service.domain.access import Staff
+from calendar_service.registrations.outbox_view import OutboxList, OutboxView
+from calendar_service.registrations.schemas import RegistrationCreate, RegistrationRead, StaffRegistrationList
+from calendar_service.registrations.service import RegistrationService
+
+IdempotencyKey = Annotated[
+    str | None,
+    HeaderParameter(name="Idempotency-Key", description="Retries with the same key return the first response"),
+]
+
+
+class RegistrationController(Controller):
+    tags = ["registrations"]
+
+    @post("/api/events/{slug:str}/registrations", operation_id="CreateRegistration", opt={"rate_limited": True})
+    async def create_registration(
+        self,
+        request: Request[Any, Any, State],
+        slug: FromPath[str],
+        data: JSONBody[RegistrationCreate],
+        registrations: NamedDependency[RegistrationService],
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[bytes]:
+        """Register; the answer says confirmed, waitlisted (with position) or pending confirmation."""
+        request_hash = hashlib.sha256(await request.body()).hexdigest()
+        status, body = await registrations.register(slug, data, idempotency_key, request_hash)
+        return Response(body, status_code=status, media_type="application/json")
+
+    @get("/api/registrations/{token:str}", operation_id="GetRegistration")
+    async def get_registration(
+        self, token: FromPath[str], registrations: NamedDependency[RegistrationService]
+    ) -> RegistrationRead:
+        """Your registration: status, waitlist position, personal feed."""
+        return await registrations.get(token)
+
+    @post("/api/registrations/{token:str}/cancel", operation_id="CancelRegistration", status_code=HTTP_200_OK)
+    async def cancel_registration(
+        self, token: FromPath[str], registrations: NamedDependency[RegistrationService]
+    ) -> RegistrationRead:
+        """Cancel; a freed seat goes to the first person on the waiting list."""
+        return await registrations.cancel(token)
+
+    @post("/api/registrations/{token:str}/feed-token", operation_id="RotateFeedToken", status_code=HTTP_200_OK)
+    async def rotate_feed_token(
+        self, token: FromPath[str], registrations: NamedDependency[RegistrationService]
+    ) -> RegistrationRead:
+        """Replace the personal feed link (the old one stops working)."""
+        return await registrations.rotate_feed(token)
+
+    @get("/api/staff/events/{slug:str}/registrations", operation_id="ListRegistrations")
+    async def list_registrations(
+        self,
+        slug: FromPath[str],
+        registrations: NamedDependency[RegistrationService],
+        staff: NamedDependency[Staff],
+        status: FromQuery[str | None] = None,
+        q: FromQuery[str | None] = None,
+    ) -> StaffRegistrationList:
+        """Registrations of one event with waitlist positions; `q` searches name and email."""
+        return await registrations.list_for_staff(slug, staff, status, q)
+
+    @post("/api/staff/registrations/{registration_id:int}/attend", operation_id="CheckIn", status_code=HTTP_200_OK)
+    async def check_in(
+        self,
+        registration_id: FromPath[int],
+        registrations: NamedDependency[RegistrationService],
+        staff: NamedDependency[Staff],
+    ) -> StaffRegistrationList:
+        """Mark a confirmed registrant as attended."""
+        return await registrations.mark_attended(registration_id, staff)
+
+    @get("/api/staff/outbox", operation_id="ListOutbox")
+    async def list_outbox(
+        self,
+        outbox: NamedDependency[OutboxView],
+        staff: NamedDependency[Staff],
+        recipient: FromQuery[str | None] = None,
+        limit: FromQuery[int] = 100,
+    ) -> OutboxList:
+        """Messages written by the service, newest first, with their sending state (admin)."""
+        return await outbox.list(staff, recipient, limit)

@@ -1,0 +1,447 @@
+"""Registrations: a seat decided by the database, a waitlist in arrival order, nothing lost.
+
+Invariants:
+- A seat is taken only by a conditional UPDATE of the event's counter
+  (`seats_taken < capacity`); its row count decides confirmed vs waitlisted.
+  The event row is locked first (FOR UPDATE on PostgreSQL; SQLite's BEGIN
+  IMMEDIATE already serialises writers), so registrations, cancellations and
+  promotions of one event happen one at a time, in every server process.
+- Promotion is first come, first served ((waitlisted_at, id)) and happens in
+  the same transaction as the cancellation or capacity change that freed the
+  seat; so does every message to the people concerned (the outbox).
+- A retried POST with the same Idempotency-Key returns the first response.
+- Tokens are 256-bit random; only their SHA-256 is stored. A duplicate email
+  is a 409 that says nothing about the existing registration.
+"""
+
+import dataclasses
+import hashlib
+import secrets
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import msgspec
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from calendar_service.db.tables import Calendar, Event, IdempotencyRecord, OccurrenceOverride, Registration
+from calendar_service.domain import registration as rules
+from calendar_service.domain.access import Staff, require_calendar_editor
+from calendar_service.domain.ics import render_invitation
+from calendar_service.domain.links import webcal
+from calendar_service.domain.timezones import iso_utc
+from calendar_service.errors import Conflict, InvalidInput, NotFound
+from calendar_service.events import mapping
+from calendar_service.feeds.service import timezone_blocks, zone_spans
+from calendar_service.notifications import messages
+from calendar_service.notifications.outbox import enqueue
+from calendar_service.registrations.schemas import (
+    EventSummary,
+    RegistrationCreate,
+    RegistrationRead,
+    StaffRegistrationList,
+    StaffRegistrationRead,
+)
+from calendar_service.settings import Settings
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class RegistrationService:
+    def __init__(self, session: AsyncSession, settings: Settings, now: datetime) -> None:
+        self.session = session
+        self.settings = settings
+        self.base_url = settings.base_url
+        self.now = now
+
+    # -- public --------------------------------------------------------------------------------
+
+    async def register(
+        self, slug: str, data: RegistrationCreate, idempotency_key: str | None, request_hash: str
+    ) -> tuple[int, bytes]:
+        """(status code, JSON body); a replayed Idempotency-Key returns the stored first answer."""
+        event = await self._lock_event_by_slug(slug)
+        scope = f"registration:{event.id}"
+        if idempotency_key:
+            replay = await self._replay(scope, idempotency_key, request_hash)
+            if replay is not None:
+                return replay
+        read = await self._register(event, data)
+        body = msgspec.json.encode(read)
+        if idempotency_key:
+            self.session.add(
+                IdempotencyRecord(
+                    scope=scope,
+                    key=idempotency_key[:200],
+                    request_hash=request_hash,
+                    status_code=201,
+                    body=body.decode(),
+                    created_at=self.now,
+                )
+            )
+            await self.session.flush()
+        return 201, body
+
+    async def get(self, token: str) -> RegistrationRead:
+        registration = await self._by_token(token)
+        event = await self.session.get_one(Event, registration.event_id)
+        return await self._read(registration, event, token)
+
+    async def cancel(self, token: str) -> RegistrationRead:
+        found = await self._by_token(token)
+        event = await self._lock_event(found.event_id)
+        registration = await self._by_token(token)  # re-read under the event lock
+        if registration.status != "cancelled":
+            freed_seat = registration.holds_seat
+            registration.status = "cancelled"
+            registration.cancelled_at = registration.updated_at = self.now
+            registration.active_email = None
+            if freed_seat:
+                registration.holds_seat = False
+                await self._release_seat(event, registration.attendance_mode)
+            await self.session.flush()
+            enqueue(self.session, await self._cancelled_message(event, registration), self.now, registration.id)
+            if freed_seat:
+                await self.promote(event, registration.attendance_mode)
+        return await self._read(registration, event, token)
+
+    async def rotate_feed(self, token: str) -> RegistrationRead:
+        """A new personal-feed link; the old one stops working at once."""
+        registration = await self._by_token(token)
+        registration.feed_token = secrets.token_urlsafe(32)
+        registration.updated_at = self.now
+        await self.session.flush()
+        event = await self.session.get_one(Event, registration.event_id)
+        return await self._read(registration, event, token)
+
+    # -- staff ---------------------------------------------------------------------------------
+
+    async def list_for_staff(
+        self, slug: str, staff: Staff, status: str | None = None, query: str | None = None
+    ) -> StaffRegistrationList:
+        event = await self._event_by_slug(slug)
+        await self._require_editor(event, staff)
+        stmt = select(Registration).where(Registration.event_id == event.id)
+        if status:
+            if status not in rules.STATUSES:
+                raise InvalidInput(f"status: use one of {', '.join(rules.STATUSES)}", "status")
+            stmt = stmt.where(Registration.status == status)
+        if query:
+            like = f"%{query.casefold()}%"
+            stmt = stmt.where(or_(func.lower(Registration.name).like(like), Registration.email_key.like(like)))
+        rows = (await self.session.scalars(stmt.order_by(Registration.created_at, Registration.id))).all()
+        waitlist = [r for r in await self._waitlist(event.id or 0)]
+        positions = {r.id: n for n, r in enumerate(waitlist, start=1)}
+        items = [
+            StaffRegistrationRead(
+                id=r.id or 0,
+                status=r.status,  # type: ignore[arg-type]
+                waitlist_position=positions.get(r.id),
+                name=r.name,
+                email=r.email,
+                attendance_mode=r.attendance_mode,
+                answers=r.answers,
+                consent=r.consent,
+                created_at=iso_utc(r.created_at),
+                confirmed_at=iso_utc(r.confirmed_at) if r.confirmed_at else None,
+                cancelled_at=iso_utc(r.cancelled_at) if r.cancelled_at else None,
+                attended_at=iso_utc(r.attended_at) if r.attended_at else None,
+            )
+            for r in rows
+        ]
+        return StaffRegistrationList(
+            items=items,
+            capacity=event.capacity,
+            seats_taken=event.seats_taken,
+            online_taken=event.online_taken,
+            waitlisted=len(waitlist),
+        )
+
+    async def mark_attended(self, registration_id: int, staff: Staff) -> StaffRegistrationList:
+        registration = await self.session.get(Registration, registration_id)
+        if registration is None:
+            raise NotFound(f"no registration {registration_id}")
+        event = await self._lock_event(registration.event_id)
+        await self._require_editor(event, staff)
+        if registration.status not in ("confirmed", "attended"):
+            raise Conflict(f"only confirmed registrations can be checked in; this one is {registration.status}")
+        registration.status = "attended"
+        registration.attended_at = registration.updated_at = self.now
+        await self.session.flush()
+        return await self.list_for_staff(event.slug, staff)
+
+    async def promote(self, event: Event, mode: str) -> list[Registration]:
+        """Give free seats to waitlisted people in arrival order (the event row is locked)."""
+        promoted: list[Registration] = []
+        for candidate in await self._waitlist(event.id or 0, mode):
+            if not await self._take_seat(event, mode):
+                break
+            candidate.status = "confirmed"
+            candidate.holds_seat = True
+            candidate.confirmed_at = candidate.updated_at = self.now
+            await self.session.flush()
+            enqueue(self.session, await self._promoted_message(event, candidate), self.now, candidate.id)
+            promoted.append(candidate)
+        return promoted
+
+    # -- event hooks (called by EventService in its transaction) ------------------------------
+
+    async def capacity_raised(self, event: Event) -> None:
+        locked = await self._lock_event(event.id or 0)
+        await self.promote(locked, "in_person")
+
+    async def schedule_changed(self, event: Event, cancelled: bool) -> None:
+        """Every active registrant gets the update (raised SEQUENCE) or the cancellation."""
+        active = (
+            await self.session.scalars(
+                select(Registration).where(
+                    Registration.event_id == event.id,
+                    Registration.status.in_(("confirmed", "attended")),  # type: ignore[attr-defined]
+                )
+            )
+        ).all()
+        for registration in active:
+            method = "CANCEL" if cancelled else "REQUEST"
+            ics = await self.invitation(event, registration, method)
+            message = messages.event_changed_message(
+                name=registration.name,
+                email=registration.email,
+                title=event.title,
+                when=self._when(event),
+                page_url=f"{self.base_url}/events/{event.slug}",
+                ics=ics,
+                cancelled=cancelled,
+            )
+            enqueue(self.session, message, self.now, registration.id)
+        await self.session.flush()
+
+    # -- internals -----------------------------------------------------------------------------
+
+    async def _register(self, event: Event, data: RegistrationCreate) -> RegistrationRead:
+        if event.status == "cancelled":
+            raise Conflict("this event is cancelled and takes no registrations")
+        settings = event.registration or {}
+        rules.check_window(settings, event.timezone, self.now)
+        if not data.consent:
+            raise InvalidInput(
+                "consent: registering needs your consent to store these details (consent: true)", "consent"
+            )
+        email = rules.normalize_email(data.email)
+        mode = rules.check_mode(event.attendance_mode, data.attendance_mode)
+        if mode == "in_person" and event.capacity == 0:
+            raise Conflict("this event has no in-person places (capacity 0)")
+        answers = rules.check_answers(settings.get("questions", []), data.answers)
+        seat = await self._take_seat(event, mode)
+        if not seat and not settings.get("waitlist", True):
+            raise Conflict("this event is full and has no waiting list")
+        token, feed_token = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        registration = Registration(
+            event_id=event.id or 0,
+            token_hash=hash_token(token),
+            feed_token=feed_token,
+            name=data.name.strip(),
+            email=email.address,
+            email_key=email.key,
+            active_email=email.key,
+            attendance_mode=mode,
+            answers=answers,
+            consent=True,
+            status=rules.status_for(seat, bool(settings.get("requires_confirmation"))),
+            holds_seat=seat,
+            created_at=self.now,
+            updated_at=self.now,
+            waitlisted_at=None if seat else self.now,
+            confirmed_at=self.now if seat else None,
+        )
+        try:
+            async with self.session.begin_nested():
+                self.session.add(registration)
+                await self.session.flush()
+        except IntegrityError:
+            raise Conflict(
+                "this email is already registered for this event; the confirmation email has the link to manage it"
+            ) from None
+        read = await self._read(registration, event, token)
+        enqueue(self.session, await self._registered_message(event, registration, read), self.now, registration.id)
+        await self.session.flush()
+        return read
+
+    async def _replay(self, scope: str, key: str, request_hash: str) -> tuple[int, bytes] | None:
+        record = await self.session.scalar(
+            select(IdempotencyRecord).where(IdempotencyRecord.scope == scope, IdempotencyRecord.key == key[:200])
+        )
+        if record is None:
+            return None
+        if record.request_hash != request_hash:
+            raise Conflict("this Idempotency-Key was used for a different request; use a new key for a new request")
+        return record.status_code, record.body.encode()
+
+    async def _take_seat(self, event: Event, mode: str) -> bool:
+        stmt = update(Event).where(Event.id == event.id)  # type: ignore[arg-type]
+        if mode == "in_person":
+            stmt = stmt.where(or_(Event.capacity.is_(None), Event.seats_taken < Event.capacity))  # type: ignore[union-attr,operator]
+            stmt = stmt.values(seats_taken=Event.seats_taken + 1)
+        else:
+            cap = (event.registration or {}).get("online_capacity")
+            if cap is not None:
+                stmt = stmt.where(Event.online_taken < cap)
+            stmt = stmt.values(online_taken=Event.online_taken + 1)
+        result = await self.session.execute(stmt.execution_options(synchronize_session=False))
+        granted = getattr(result, "rowcount", 0) == 1
+        if granted:
+            await self.session.refresh(event, ["seats_taken", "online_taken"])
+        return granted
+
+    async def _release_seat(self, event: Event, mode: str) -> None:
+        column = Event.seats_taken if mode == "in_person" else Event.online_taken
+        name = "seats_taken" if mode == "in_person" else "online_taken"
+        await self.session.execute(
+            update(Event)
+            .where(Event.id == event.id, column > 0)  # type: ignore[arg-type]
+            .values({name: column - 1})
+            .execution_options(synchronize_session=False)
+        )
+        await self.session.refresh(event, ["seats_taken", "online_taken"])
+
+    async def _waitlist(self, event_id: int, mode: str | None = None) -> list[Registration]:
+        stmt = select(Registration).where(Registration.event_id == event_id, Registration.status == "waitlisted")
+        if mode:
+            stmt = stmt.where(Registration.attendance_mode == mode)
+        stmt = stmt.order_by(Registration.waitlisted_at, Registration.id)
+        return list((await self.session.scalars(stmt)).all())
+
+    async def _position(self, registration: Registration) -> int | None:
+        if registration.status != "waitlisted":
+            return None
+        ahead = await self.session.scalar(
+            select(func.count())
+            .select_from(Registration)
+            .where(
+                Registration.event_id == registration.event_id,
+                Registration.status == "waitlisted",
+                or_(
+                    Registration.waitlisted_at < registration.waitlisted_at,  # type: ignore[operator]
+                    and_(Registration.waitlisted_at == registration.waitlisted_at, Registration.id < registration.id),  # type: ignore[operator]
+                ),
+            )
+        )
+        return int(ahead or 0) + 1
+
+    async def _lock_event_by_slug(self, slug: str) -> Event:
+        event = await self._event_by_slug(slug)
+        return await self._lock_event(event.id or 0)
+
+    async def _event_by_slug(self, slug: str) -> Event:
+        event = await self.session.scalar(select(Event).where(Event.slug == slug))
+        if event is None:
+            raise NotFound(f"no event '{slug}'; GET /api/events lists events")
+        return event
+
+    async def _lock_event(self, event_id: int) -> Event:
+        stmt = select(Event).where(Event.id == event_id).with_for_update().execution_options(populate_existing=True)
+        return (await self.session.scalars(stmt)).one()
+
+    async def _by_token(self, token: str) -> Registration:
+        registration = await self.session.scalar(
+            select(Registration)
+            .where(Registration.token_hash == hash_token(token))
+            .execution_options(populate_existing=True)
+        )
+        if registration is None:
+            raise NotFound("no registration for this link; check that it was copied whole")
+        return registration
+
+    async def _require_editor(self, event: Event, staff: Staff) -> None:
+        calendar = await self.session.get_one(Calendar, event.calendar_id)
+        require_calendar_editor(staff, calendar.slug)
+
+    async def _read(self, registration: Registration, event: Event, token: str) -> RegistrationRead:
+        feed = f"{self.base_url}/feeds/{registration.feed_token}.ics"
+        seat_holder = registration.status in ("confirmed", "attended")
+        return RegistrationRead(
+            status=registration.status,  # type: ignore[arg-type]
+            waitlist_position=await self._position(registration),
+            token=token,
+            feed_url=feed,
+            webcal_feed_url=webcal(feed),
+            manage_url=f"{self.base_url}/api/registrations/{token}",
+            name=registration.name,
+            email=registration.email,
+            attendance_mode=registration.attendance_mode,
+            answers=registration.answers,
+            event=EventSummary(
+                slug=event.slug,
+                title=event.title,
+                status=event.status,
+                timezone=event.timezone,
+                start=mapping.wire_start(event.start_local, event.all_day),
+                end=mapping.wire_end(event.end_local, event.all_day),
+                start_utc=iso_utc(event.start_utc),
+                url=f"{self.base_url}/events/{event.slug}",
+            ),
+            created_at=iso_utc(registration.created_at),
+            online_url=event.online_url if seat_holder and registration.attendance_mode == "online" else None,
+        )
+
+    # -- messages ------------------------------------------------------------------------------
+
+    def _organizer(self) -> str:
+        if self.settings.organizer_email:
+            return self.settings.organizer_email
+        host = urlsplit(self.base_url).hostname or "localhost"
+        return f"events@{'localhost' if host.replace('.', '').isdigit() else host}"
+
+    async def invitation(self, event: Event, registration: Registration, method: str) -> bytes:
+        overrides = (
+            await self.session.scalars(select(OccurrenceOverride).where(OccurrenceOverride.event_id == event.id))
+        ).all()
+        timing = mapping.timing_of(event, list(overrides))
+        doc = dataclasses.replace(
+            mapping.event_doc(event, timing, self.base_url, self._organizer()),
+            attendee_email=registration.email,
+            attendee_name=registration.name,
+        )
+        spans = zone_spans([(None, event.timezone, event.all_day, event.first_start_utc, event.last_end_utc)])
+        return render_invitation(doc, method, timezone_blocks(spans))
+
+    def _when(self, event: Event) -> str:
+        return f"{mapping.wire_start(event.start_local, event.all_day).replace('T', ' ')} {event.timezone}"
+
+    async def _registered_message(self, event: Event, registration: Registration, read: RegistrationRead) -> Any:
+        ics = await self.invitation(event, registration, "REQUEST") if registration.status == "confirmed" else None
+        return messages.registration_message(
+            status=registration.status,
+            name=registration.name,
+            email=registration.email,
+            title=event.title,
+            when=self._when(event),
+            page_url=read.event.url,
+            manage_url=read.manage_url,
+            position=read.waitlist_position,
+            ics=ics,
+        )
+
+    async def _promoted_message(self, event: Event, registration: Registration) -> Any:
+        return messages.promoted_message(
+            name=registration.name,
+            email=registration.email,
+            title=event.title,
+            when=self._when(event),
+            page_url=f"{self.base_url}/events/{event.slug}",
+            ics=await self.invitation(event, registration, "REQUEST"),
+        )
+
+    async def _cancelled_message(self, event: Event, registration: Registration) -> Any:
+        ics = await self.invitation(event, registration, "CANCEL") if registration.confirmed_at else None
+        return messages.cancelled_message(
+            name=registration.name,
+            email=registration.email,
+            title=event.title,
+            when=self._when(event),
+            page_url=f"{self.base_url}/events/{event.slug}",
+            ics=ics,
+        )

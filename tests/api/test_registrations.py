@@ -1,0 +1,271 @@
+"""Registrations through the API: the truth about seats, a fair waitlist, nothing lost or leaked."""
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import icalendar
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from calendar_service.app import create_app
+from calendar_service.settings import Settings
+from tests.support import parsers
+from tests.support.factories import EventFactory
+
+PERSON = {"name": "Ada Lovelace", "email": "ada@example.org", "consent": True}
+
+
+def person(n: int, **extra: Any) -> dict[str, Any]:
+    return {"name": f"Person {n}", "email": f"p{n}@example.org", "consent": True, **extra}
+
+
+async def register(client: AsyncTestClient[Litestar], slug: str, body: dict[str, Any], **headers: str) -> Any:
+    return await client.post(f"/api/events/{slug}/registrations", json=body, headers=headers)
+
+
+async def outbox(client: AsyncTestClient[Litestar], headers: dict[str, str], **params: str) -> list[dict[str, Any]]:
+    response = await client.get("/api/staff/outbox", headers=headers, params=params)
+    assert response.status_code == 200, response.text
+    return list(response.json()["items"])
+
+
+@pytest.fixture
+async def small_event(create_event: EventFactory) -> dict[str, Any]:
+    return await create_event(title="Small room", capacity=3)
+
+
+async def test_the_fourth_person_for_three_seats_is_told_waitlisted_position_1(
+    client: AsyncTestClient[Litestar], small_event: dict[str, Any]
+) -> None:
+    statuses = []
+    for n in range(5):
+        response = await register(client, small_event["slug"], person(n))
+        assert response.status_code == 201, response.text
+        statuses.append((response.json()["status"], response.json()["waitlist_position"]))
+    assert statuses == [("confirmed", None)] * 3 + [("waitlisted", 1), ("waitlisted", 2)]
+
+
+async def test_cancelling_promotes_the_first_waitlisted_and_tells_them_with_an_invitation(
+    client: AsyncTestClient[Litestar], small_event: dict[str, Any], admin_headers: dict[str, str]
+) -> None:
+    tokens = [(await register(client, small_event["slug"], person(n))).json()["token"] for n in range(5)]
+    cancelled = await client.post(f"/api/registrations/{tokens[1]}/cancel")
+    assert cancelled.status_code == 200
+    assert cancelled.json()["status"] == "cancelled"
+    fourth = (await client.get(f"/api/registrations/{tokens[3]}")).json()
+    fifth = (await client.get(f"/api/registrations/{tokens[4]}")).json()
+    assert (fourth["status"], fourth["waitlist_position"]) == ("confirmed", None)
+    assert (fifth["status"], fifth["waitlist_position"]) == ("waitlisted", 1)
+    promoted = [m for m in await outbox(client, admin_headers) if m["kind"] == "promoted"]
+    assert [m["recipient"] for m in promoted] == ["p3@example.org"]
+    ics = promoted[0]["ics"].encode()
+    assert promoted[0]["ics_method"] == "REQUEST"
+    cal = icalendar.Calendar.from_ical(ics)
+    assert str(cal["METHOD"]) == "REQUEST"
+    vevent = cal.walk("VEVENT")[0]
+    assert str(vevent["ATTENDEE"]).lower() == "mailto:p3@example.org"
+    assert str(vevent["ORGANIZER"]).startswith("mailto:")
+    assert str(vevent["UID"]) == small_event["uid"]
+    # Independent parsers read the same invitation at the same instant.
+    window = (datetime(2024, 1, 1, tzinfo=UTC), datetime(2025, 1, 1, tzinfo=UTC))
+    expanded = parsers.expand_icalendar(ics, *window)
+    assert [i.start_utc for i in expanded] == [datetime(2024, 10, 3, 8, tzinfo=UTC)]
+    assert parsers.expand_vobject(ics, *window) == expanded
+    if parsers.node_available():
+        assert parsers.expand_icaljs(ics, *window) == expanded
+    cancel_messages = [m for m in await outbox(client, admin_headers) if m["kind"] == "cancelled"]
+    assert cancel_messages[0]["ics_method"] == "CANCEL"
+    assert b"METHOD:CANCEL" in cancel_messages[0]["ics"].encode()
+
+
+async def test_same_email_twice_is_409_and_reveals_nothing(
+    client: AsyncTestClient[Litestar], small_event: dict[str, Any]
+) -> None:
+    first = await register(client, small_event["slug"], PERSON)
+    assert first.status_code == 201
+    again = await register(client, small_event["slug"], {**PERSON, "name": "Someone Else", "email": "ADA@Example.org"})
+    assert again.status_code == 409
+    body = again.text
+    for secret in ("Ada Lovelace", "confirmed", first.json()["token"]):
+        assert secret not in body
+
+
+async def test_a_cancelled_person_may_register_again(
+    client: AsyncTestClient[Litestar], small_event: dict[str, Any]
+) -> None:
+    token = (await register(client, small_event["slug"], PERSON)).json()["token"]
+    await client.post(f"/api/registrations/{token}/cancel")
+    again = await register(client, small_event["slug"], PERSON)
+    assert again.status_code == 201
+    assert again.json()["status"] == "confirmed"
+
+
+async def test_idempotency_key_replays_the_first_answer_and_never_registers_twice(
+    client: AsyncTestClient[Litestar], small_event: dict[str, Any], admin_headers: dict[str, str]
+) -> None:
+    first = await register(client, small_event["slug"], PERSON, **{"Idempotency-Key": "k-1"})
+    retry = await register(client, small_event["slug"], PERSON, **{"Idempotency-Key": "k-1"})
+    assert first.status_code == retry.status_code == 201
+    assert retry.json() == first.json()
+    other_body = await register(client, small_event["slug"], person(9), **{"Idempotency-Key": "k-1"})
+    assert other_body.status_code == 409
+    listing = (await client.get(f"/api/staff/events/{small_event['slug']}/registrations", headers=admin_headers)).json()
+    assert [r["email"] for r in listing["items"]] == ["ada@example.org"]
+    assert listing["seats_taken"] == 1
+
+
+BAD = [
+    ("invalid email", {"email": "ada@"}, 422, "email"),
+    ("no consent", {"consent": False}, 422, "consent"),
+    ("unknown field", {"phone": "123"}, 422, "phone"),
+    ("missing required answer", {"answers": {}}, 422, "answers.diet"),
+    ("unknown choice", {"answers": {"diet": "carnivore"}}, 422, "answers.diet"),
+    ("unknown question", {"answers": {"diet": "vegan", "shoe": "42"}}, 422, "answers.shoe"),
+    ("oversized answer", {"answers": {"diet": "vegan", "access": "x" * 2001}}, 422, "answers.access"),
+]
+
+
+@pytest.mark.parametrize(("case", "change", "status", "field"), BAD, ids=[b[0] for b in BAD])
+async def test_bad_registrations_are_refused_and_take_no_seat(
+    client: AsyncTestClient[Litestar],
+    create_event: EventFactory,
+    admin_headers: dict[str, str],
+    case: str,
+    change: dict[str, Any],
+    status: int,
+    field: str,
+) -> None:
+    questions = [
+        {"key": "diet", "label": "Dietary needs", "type": "choice", "options": ["none", "vegan"], "required": True},
+        {"key": "access", "label": "Accessibility", "type": "text"},
+    ]
+    event = await create_event(capacity=5, registration={"questions": questions})
+    response = await register(client, event["slug"], {**PERSON, "answers": {"diet": "none"}, **change})
+    assert response.status_code == status, response.text
+    assert field in response.json()["detail"]
+    listing = (await client.get(f"/api/staff/events/{event['slug']}/registrations", headers=admin_headers)).json()
+    assert listing["items"] == []
+    assert listing["seats_taken"] == 0
+
+
+async def test_closed_cancelled_and_zero_capacity_events_refuse_with_409(
+    client: AsyncTestClient[Litestar], create_event: EventFactory, admin_headers: dict[str, str]
+) -> None:
+    later = await create_event(title="Opens later", registration={"opens_at": "2024-07-01T09:00:00"})
+    closed = await create_event(title="Closed", registration={"closes_at": "2024-05-01T09:00:00"})
+    none = await create_event(title="No room", capacity=0)
+    gone = await create_event(title="Gone")
+    await client.post(f"/api/events/{gone['slug']}/cancel", headers=admin_headers)
+    for event, hint in ((later, "opens"), (closed, "closed"), (none, "capacity 0"), (gone, "cancelled")):
+        response = await register(client, event["slug"], PERSON)
+        assert response.status_code == 409, (event["title"], response.text)
+        assert hint in response.json()["detail"]
+    assert (await register(client, "no-such-event", PERSON)).status_code == 404
+
+
+async def test_a_token_gives_its_own_registration_only(
+    client: AsyncTestClient[Litestar], small_event: dict[str, Any]
+) -> None:
+    mine = (await register(client, small_event["slug"], person(1))).json()
+    theirs = (await register(client, small_event["slug"], person(2))).json()
+    seen = (await client.get(f"/api/registrations/{mine['token']}")).json()
+    assert seen["email"] == "p1@example.org"
+    assert theirs["email"] not in (await client.get(f"/api/registrations/{mine['token']}")).text
+    assert (await client.get("/api/registrations/not-a-token")).status_code == 404
+    assert (await client.post("/api/registrations/not-a-token/cancel")).status_code == 404
+    assert len(mine["token"]) >= 40
+
+
+async def test_personal_feed_shows_my_events_tentative_while_waiting_with_the_join_link_when_confirmed(
+    client: AsyncTestClient[Litestar], create_event: EventFactory
+) -> None:
+    online = await create_event(
+        title="Online seminar",
+        attendance_mode="online",
+        online_url="https://meet.example.org/room-42",
+        registration={"online_capacity": 1},
+    )
+    other = await create_event(title="Other", attendance_mode="online", online_url="https://meet.example.org/room-7")
+    await register(client, online["slug"], person(1))
+    mine = (await register(client, online["slug"], PERSON)).json()
+    assert mine["status"] == "waitlisted"
+    await register(client, other["slug"], PERSON)
+    feed = await client.get(mine["feed_url"].replace("http://testserver.local", ""))
+    assert feed.status_code == 200
+    events = {str(e["SUMMARY"]): e for e in icalendar.Calendar.from_ical(feed.content).walk("VEVENT")}
+    assert str(events["Online seminar"]["STATUS"]) == "TENTATIVE"
+    assert str(events["Other"]["STATUS"]) == "CONFIRMED"
+    unfolded = feed.content.replace(b"\r\n ", b"")
+    assert b"room-7" in unfolded
+    assert b"room-42" not in unfolded
+    assert b"room-42" not in (await client.get("/calendars/test-cal.ics")).content.replace(b"\r\n ", b"")
+    rotated = (await client.post(f"/api/registrations/{mine['token']}/feed-token")).json()
+    assert rotated["feed_url"] != mine["feed_url"]
+    assert (await client.get(mine["feed_url"].replace("http://testserver.local", ""))).status_code == 404
+    assert (await client.get(rotated["feed_url"].replace("http://testserver.local", ""))).status_code == 200
+
+
+async def test_raising_capacity_promotes_in_order_and_lowering_below_taken_is_refused(
+    client: AsyncTestClient[Litestar], small_event: dict[str, Any], admin_headers: dict[str, str]
+) -> None:
+    tokens = [(await register(client, small_event["slug"], person(n))).json()["token"] for n in range(6)]
+    lowered = await client.patch(f"/api/events/{small_event['slug']}", json={"capacity": 2}, headers=admin_headers)
+    assert lowered.status_code == 409
+    assert "3 in-person places are taken" in lowered.json()["detail"]
+    raised = await client.patch(f"/api/events/{small_event['slug']}", json={"capacity": 5}, headers=admin_headers)
+    assert raised.status_code == 200, raised.text
+    states = [(await client.get(f"/api/registrations/{t}")).json() for t in tokens]
+    assert [(s["status"], s["waitlist_position"]) for s in states] == [("confirmed", None)] * 5 + [("waitlisted", 1)]
+
+
+async def test_moving_or_cancelling_the_event_sends_every_registrant_an_update(
+    client: AsyncTestClient[Litestar], small_event: dict[str, Any], admin_headers: dict[str, str]
+) -> None:
+    for n in range(2):
+        await register(client, small_event["slug"], person(n))
+    await client.patch(
+        f"/api/events/{small_event['slug']}",
+        json={"start": "2024-10-03T14:00:00", "end": "2024-10-03T15:00:00"},
+        headers=admin_headers,
+    )
+    changed = [m for m in await outbox(client, admin_headers) if m["kind"] == "event_changed"]
+    assert sorted(m["recipient"] for m in changed) == ["p0@example.org", "p1@example.org"]
+    vevent = icalendar.Calendar.from_ical(changed[0]["ics"].encode()).walk("VEVENT")[0]
+    assert int(vevent["SEQUENCE"]) == 1
+    await client.post(f"/api/events/{small_event['slug']}/cancel", headers=admin_headers)
+    gone = [m for m in await outbox(client, admin_headers) if m["kind"] == "event_cancelled"]
+    assert len(gone) == 2
+    assert all(m["ics_method"] == "CANCEL" for m in gone)
+
+
+async def test_check_in_marks_attendance(
+    client: AsyncTestClient[Litestar], small_event: dict[str, Any], admin_headers: dict[str, str]
+) -> None:
+    await register(client, small_event["slug"], PERSON)
+    listing = (await client.get(f"/api/staff/events/{small_event['slug']}/registrations", headers=admin_headers)).json()
+    reg_id = listing["items"][0]["id"]
+    checked = await client.post(f"/api/staff/registrations/{reg_id}/attend", headers=admin_headers)
+    assert checked.status_code == 200
+    assert checked.json()["items"][0]["status"] == "attended"
+
+
+async def test_staff_lists_need_a_token_and_the_outbox_an_admin(
+    client: AsyncTestClient[Litestar], small_event: dict[str, Any], token_factory: Callable[..., Any]
+) -> None:
+    assert (await client.get(f"/api/staff/events/{small_event['slug']}/registrations")).status_code == 401
+    assert (await client.get("/api/staff/outbox", headers=await token_factory("organizer"))).status_code == 403
+
+
+async def test_public_registration_posts_are_rate_limited_with_retry_after(
+    settings: Settings, calendar: dict[str, Any], small_event: dict[str, Any]
+) -> None:
+    limited = Settings(**{**settings.__dict__, "rate_limit": 3})
+    async with AsyncTestClient(app=create_app(limited), base_url="http://testserver.local") as other:
+        statuses = [(await register(other, small_event["slug"], person(n))).status_code for n in range(4)]
+        assert statuses[:3] == [201, 201, 201]
+        assert statuses[3] == 429
+        response = await register(other, small_event["slug"], person(9))
+        assert "Retry-After" in response.headers
+        assert (await other.get("/api/events", params={"from": "2024-01-01", "to": "2025-01-01"})).status_code == 200
