@@ -1,5 +1,8 @@
 """create_app(settings) -> Litestar: routes, dependencies, error handlers, lifespan."""
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncGenerator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -22,6 +25,7 @@ from calendar_service.db.migrate import ensure_migrated
 from calendar_service.events.controllers import CalendarController, EventController
 from calendar_service.events.service import EventService
 from calendar_service.feeds.cache import FeedCache
+from calendar_service.notifications.sender import SmtpTarget, send_due
 from calendar_service.registrations.controllers import RegistrationController
 from calendar_service.settings import Settings, get_settings
 from calendar_service.web import dependencies as deps
@@ -31,8 +35,22 @@ from calendar_service.web.public import PersonalFeedController, PublicController
 from calendar_service.web.transactions import TransactionMiddleware, provide_db_session
 
 
+async def _mail_loop(app: Litestar, settings: Settings, clock: Callable[[], datetime]) -> None:
+    """Send the outbox every few seconds while serving (every process may run it: claims are atomic)."""
+    target = SmtpTarget.parse(settings.smtp_url or "", settings.organizer_email or "events@localhost")
+    while True:
+        try:
+            await send_due(app.state.session_maker, target, clock())
+        except Exception:  # keep the loop alive; messages stay queued
+            logging.getLogger("calendar_service").exception("outbox sending failed")
+        await asyncio.sleep(MAIL_INTERVAL_SECONDS)
+
+
 def _is_rate_limited(request: Request[Any, Any, Any]) -> bool:
     return bool(request.route_handler.opt.get("rate_limited"))
+
+
+MAIL_INTERVAL_SECONDS = 5
 
 
 def create_app(settings: Settings | None = None, clock: Callable[[], datetime] = utcnow) -> Litestar:
@@ -52,7 +70,14 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
                 await EventService(
                     session, settings.base_url, clock(), settings.uid_domain, settings.organizer_email
                 ).refresh_derived()
-            yield
+            mailer = asyncio.create_task(_mail_loop(app, settings, clock)) if settings.smtp_url else None
+            try:
+                yield
+            finally:
+                if mailer is not None:
+                    mailer.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await mailer
         finally:
             await engine.dispose()
             await read_engine.dispose()

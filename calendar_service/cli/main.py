@@ -16,6 +16,7 @@ from calendar_service.db.engine import create_engine, create_session_maker
 from calendar_service.db.migrate import upgrade
 from calendar_service.domain.access import ROLES
 from calendar_service.errors import DomainError
+from calendar_service.notifications.sender import SmtpTarget, send_due
 from calendar_service.settings import get_settings
 from calendar_service.staff.tokens import TokenService
 
@@ -95,6 +96,30 @@ def cmd_token_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_send_mail(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    if not settings.smtp_url:
+        print("error: set SMTP_URL (e.g. smtp://user:pass@mail.example.org:587?starttls=1)", file=sys.stderr)
+        return 2
+    target = SmtpTarget.parse(settings.smtp_url, settings.organizer_email or "events@localhost")
+
+    async def run() -> None:
+        engine = create_engine(settings.database_url)
+        try:
+            while True:
+                sent, failed = await send_due(create_session_maker(engine), target, utcnow())
+                if sent or failed:
+                    print(f"sent {sent}, failed {failed} (failed ones stay queued)")
+                if args.once:
+                    return
+                await asyncio.sleep(args.interval)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -126,6 +151,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int)
     serve.add_argument("--workers", type=int, default=1)
     serve.set_defaults(func=cmd_serve)
+
+    mail = sub.add_parser("send-mail", help="send the outbox over SMTP_URL (the server also does, every 5 s)")
+    mail.add_argument("--once", action="store_true", help="one pass, then exit")
+    mail.add_argument("--interval", type=float, default=5.0)
+    mail.set_defaults(func=cmd_send_mail)
 
     token = sub.add_parser("token", help="staff tokens").add_subparsers(dest="token_command", required=True)
     create = token.add_parser("create", help="create a token; printed once, as the last line")
