@@ -27,30 +27,46 @@ from calendar_service.events.service import EventService
 from calendar_service.feeds.cache import FeedCache
 from calendar_service.notifications.sender import SmtpTarget, send_due
 from calendar_service.registrations.controllers import RegistrationController
+from calendar_service.registrations.service import RegistrationService
 from calendar_service.settings import Settings, get_settings
 from calendar_service.web import dependencies as deps
 from calendar_service.web.errors import HANDLERS
 from calendar_service.web.health import HealthController
-from calendar_service.web.public import PersonalFeedController, PublicController
+from calendar_service.web.public import ConfirmPageController, PersonalFeedController, PublicController
 from calendar_service.web.transactions import TransactionMiddleware, provide_db_session
 
 
-async def _mail_loop(app: Litestar, settings: Settings, clock: Callable[[], datetime]) -> None:
-    """Send the outbox every few seconds while serving (every process may run it: claims are atomic)."""
-    target = SmtpTarget.parse(settings.smtp_url or "", settings.organizer_email or "events@localhost")
+async def _background(app: Litestar, settings: Settings, clock: Callable[[], datetime]) -> None:
+    """Every few seconds: release unconfirmed places past their deadline, send the outbox.
+
+    Every process may run it: expiry locks each event row, sending claims its batch.
+    """
+    log = logging.getLogger("calendar_service")
+    target = (
+        SmtpTarget.parse(settings.smtp_url, settings.organizer_email or "events@localhost")
+        if (settings.smtp_url)
+        else None
+    )
     while True:
+        await asyncio.sleep(BACKGROUND_INTERVAL_SECONDS)
         try:
-            await send_due(app.state.session_maker, target, clock())
-        except Exception:  # keep the loop alive; messages stay queued
-            logging.getLogger("calendar_service").exception("outbox sending failed")
-        await asyncio.sleep(MAIL_INTERVAL_SECONDS)
+            await _expire_holds(app, settings, clock)
+            if target is not None:
+                await send_due(app.state.session_maker, target, clock())
+        except Exception:  # keep the loop alive: holds and messages stay, the next pass retries
+            log.exception("background pass failed")
+
+
+async def _expire_holds(app: Litestar, settings: Settings, clock: Callable[[], datetime]) -> None:
+    async with app.state.session_maker() as session, session.begin():
+        await RegistrationService(session, settings, clock()).expire_all_holds()
 
 
 def _is_rate_limited(request: Request[Any, Any, Any]) -> bool:
     return bool(request.route_handler.opt.get("rate_limited"))
 
 
-MAIL_INTERVAL_SECONDS = 5
+BACKGROUND_INTERVAL_SECONDS = 5
 
 
 def create_app(settings: Settings | None = None, clock: Callable[[], datetime] = utcnow) -> Litestar:
@@ -70,7 +86,8 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
                 await EventService(
                     session, settings.base_url, clock(), settings.uid_domain, settings.organizer_email
                 ).refresh_derived()
-            mailer = asyncio.create_task(_mail_loop(app, settings, clock)) if settings.smtp_url else None
+            await _expire_holds(app, settings, clock)  # before the first request: no lapsed hold is served
+            mailer = asyncio.create_task(_background(app, settings, clock))
             try:
                 yield
             finally:
@@ -107,6 +124,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             EventController,
             PublicController,
             PersonalFeedController,
+            ConfirmPageController,
             RegistrationController,
         ],
         dependencies={

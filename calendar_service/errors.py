@@ -43,6 +43,10 @@ class Conflict(DomainError):
     """The write contradicts existing state, e.g. a duplicate (409)."""
 
 
+class Gone(DomainError):
+    """It existed but has expired, e.g. a confirmation link past its deadline (410)."""
+
+
 class Unauthorized(DomainError):
     """A staff token is missing or not valid (401)."""
 

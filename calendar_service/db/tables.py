@@ -178,6 +178,9 @@ class Registration(SQLModel, table=True):
     consent: bool = False
     status: str = Field(max_length=24)
     holds_seat: bool = False
+    # Email confirmation: a single-use token (hash) and the moment the held seat lapses.
+    confirm_token_hash: str | None = Field(default=None, max_length=64, unique=True)
+    confirm_expires_at: datetime | None = utc_column(nullable=True)
     created_at: datetime = utc_column()
     updated_at: datetime = utc_column()
     waitlisted_at: datetime | None = utc_column(nullable=True)

@@ -71,6 +71,7 @@ class RegistrationSettings(Struct, forbid_unknown_fields=True):
     closes_at: LocalTime | None = None
     requires_confirmation: bool = False
     online_capacity: Annotated[int, Meta(ge=0, description="Cap on online places; null = unlimited")] | None = None
+    confirmation_hours: Annotated[int, Meta(ge=1, le=720, description="How long an unconfirmed place is held")] = 48
     waitlist: bool = True
     questions: Annotated[list[Question], Meta(max_length=50)] = msgspec.field(default_factory=list)
 

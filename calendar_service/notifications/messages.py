@@ -38,6 +38,26 @@ def registration_message(
     return Message("confirmation_link", email, subject, text + _footer(manage_url))
 
 
+def confirm_message(
+    *, name: str, email: str, title: str, when: str, confirm_url: str, deadline: str, manage_url: str | None = None
+) -> Message:
+    text = (
+        f"Hello {name},\n\na place at “{title}” ({when}) is held for you until {deadline} (UTC). "
+        f"Please confirm it here:\n\n{confirm_url}\n\nIf you do not confirm in time, the place goes to the next "
+        "person on the waiting list."
+    )
+    footer = _footer(manage_url) if manage_url else ""
+    return Message("confirmation_link", email, f"Please confirm: {title}", text + footer)
+
+
+def lapsed_message(*, name: str, email: str, title: str, page_url: str) -> Message:
+    text = (
+        f"Hello {name},\n\nthe place we held for you at “{title}” was not confirmed in time and has been "
+        f"released. You are welcome to register again: {page_url}"
+    )
+    return Message("lapsed", email, f"Place released: {title}", text)
+
+
 def promoted_message(*, name: str, email: str, title: str, when: str, page_url: str, ics: bytes) -> Message:
     text = (
         f"Hello {name},\n\na place at “{title}” ({when}) has become free and it is yours: "
@@ -60,3 +80,11 @@ def event_changed_message(
         return Message("event_cancelled", email, f"Cancelled: {title}", text + f"\n\n{page_url}", ics, "CANCEL")
     text = f"Hello {name},\n\n“{title}” has changed; it is now {when}. The attached update keeps your calendar right."
     return Message("event_changed", email, f"Changed: {title}", text + f"\n\n{page_url}", ics, "REQUEST")
+
+
+def confirmed_message(*, name: str, email: str, title: str, when: str, page_url: str, ics: bytes) -> Message:
+    text = (
+        f"Hello {name},\n\nthank you: your place at “{title}” ({when}) is confirmed. The invitation is attached.\n\n"
+        "To see or cancel your registration, use the link in our first email to you."
+    )
+    return Message("confirmed", email, f"Confirmed: {title}", text + f"\n\n{page_url}", ics, "REQUEST")

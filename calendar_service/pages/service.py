@@ -31,3 +31,12 @@ class PageService:
         end = (self.now + timedelta(days=365)).date().isoformat()
         listing = await self.events.list_occurrences(start=start, end=end, tz=None, calendar=slug, limit=500)
         return _env.get_template("calendar.html").render(calendar=calendar, listing=listing).encode()
+
+
+def confirm_page(
+    heading: str, message: str = "", show_form: bool = False, event_url: str = "", event_title: str = ""
+) -> bytes:
+    template = _env.get_template("confirm.html")
+    return template.render(
+        heading=heading, message=message, show_form=show_form, event_url=event_url, event_title=event_title
+    ).encode()

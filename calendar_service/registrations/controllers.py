@@ -11,7 +11,12 @@ from litestar.status_codes import HTTP_200_OK
 
 from calendar_service.domain.access import Staff
 from calendar_service.registrations.outbox_view import OutboxList, OutboxView
-from calendar_service.registrations.schemas import RegistrationCreate, RegistrationRead, StaffRegistrationList
+from calendar_service.registrations.schemas import (
+    ConfirmationRead,
+    RegistrationCreate,
+    RegistrationRead,
+    StaffRegistrationList,
+)
 from calendar_service.registrations.service import RegistrationService
 
 IdempotencyKey = Annotated[
@@ -50,6 +55,13 @@ class RegistrationController(Controller):
     ) -> RegistrationRead:
         """Cancel; a freed seat goes to the first person on the waiting list."""
         return await registrations.cancel(token)
+
+    @post("/api/registrations/confirm/{confirm_token:str}", operation_id="ConfirmRegistration", status_code=HTTP_200_OK)
+    async def confirm_registration(
+        self, confirm_token: FromPath[str], registrations: NamedDependency[RegistrationService]
+    ) -> ConfirmationRead:
+        """Confirm a held place with the single-use link from the email (409 if reused, 410 if expired)."""
+        return await registrations.confirm(confirm_token)
 
     @post("/api/registrations/{token:str}/feed-token", operation_id="RotateFeedToken", status_code=HTTP_200_OK)
     async def rotate_feed_token(

@@ -64,3 +64,10 @@ class StaffRegistrationList(Struct, kw_only=True):
     seats_taken: int
     online_taken: int
     waitlisted: int
+
+
+class ConfirmationRead(Struct, kw_only=True):
+    status: RegistrationStatus
+    event_slug: str
+    event_title: str
+    detail: str

@@ -17,7 +17,7 @@ Invariants:
 import dataclasses
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -32,12 +32,13 @@ from calendar_service.domain.access import Staff, require_calendar_editor
 from calendar_service.domain.ics import render_invitation
 from calendar_service.domain.links import webcal
 from calendar_service.domain.timezones import iso_utc
-from calendar_service.errors import Conflict, InvalidInput, NotFound
+from calendar_service.errors import Conflict, Gone, InvalidInput, NotFound
 from calendar_service.events import mapping
 from calendar_service.feeds.service import timezone_blocks, zone_spans
 from calendar_service.notifications import messages
 from calendar_service.notifications.outbox import enqueue
 from calendar_service.registrations.schemas import (
+    ConfirmationRead,
     EventSummary,
     RegistrationCreate,
     RegistrationRead,
@@ -180,13 +181,126 @@ class RegistrationService:
         for candidate in await self._waitlist(event.id or 0, mode):
             if not await self._take_seat(event, mode):
                 break
-            candidate.status = "confirmed"
             candidate.holds_seat = True
-            candidate.confirmed_at = candidate.updated_at = self.now
-            await self.session.flush()
-            enqueue(self.session, await self._promoted_message(event, candidate), self.now, candidate.id)
+            candidate.updated_at = self.now
+            if (event.registration or {}).get("requires_confirmation") and candidate.confirmed_at is None:
+                confirm_token = secrets.token_urlsafe(32)
+                candidate.status = "pending_confirmation"
+                candidate.confirm_token_hash = hash_token(confirm_token)
+                candidate.confirm_expires_at = self._confirm_deadline(event)
+                await self.session.flush()
+                message = messages.confirm_message(
+                    name=candidate.name,
+                    email=candidate.email,
+                    title=event.title,
+                    when=self._when(event),
+                    confirm_url=self._confirm_url(confirm_token),
+                    deadline=iso_utc(candidate.confirm_expires_at),
+                )
+            else:
+                candidate.status = "confirmed"
+                candidate.confirmed_at = self.now
+                await self.session.flush()
+                message = await self._promoted_message(event, candidate)
+            enqueue(self.session, message, self.now, candidate.id)
             promoted.append(candidate)
         return promoted
+
+    async def expire_holds(self, event: Event) -> int:
+        """Unconfirmed places past their deadline lapse and go to the waitlist (event row locked)."""
+        stale = (
+            await self.session.scalars(
+                select(Registration).where(
+                    Registration.event_id == event.id,
+                    Registration.status == "pending_confirmation",
+                    Registration.confirm_expires_at <= self.now,  # type: ignore[operator]
+                )
+            )
+        ).all()
+        for registration in stale:
+            await self._lapse(event, registration)
+        return len(stale)
+
+    async def expire_all_holds(self) -> int:
+        """The periodic sweep: every event with lapsed holds, one event lock at a time."""
+        event_ids = (
+            await self.session.scalars(
+                select(Registration.event_id)
+                .where(
+                    Registration.status == "pending_confirmation",
+                    Registration.confirm_expires_at <= self.now,  # type: ignore[operator]
+                )
+                .distinct()
+            )
+        ).all()
+        total = 0
+        for event_id in sorted(event_ids):
+            total += await self.expire_holds(await self._lock_event(event_id))
+        return total
+
+    async def confirm(self, confirm_token: str) -> ConfirmationRead:
+        """Single use: a replayed link is a 409, an expired one a 410 (and its place goes on)."""
+        found = await self.session.scalar(
+            select(Registration).where(Registration.confirm_token_hash == hash_token(confirm_token))
+        )
+        if found is None:
+            raise NotFound("no registration for this confirmation link; check that it was copied whole")
+        event = await self._lock_event(found.event_id)
+        registration = await self.session.get_one(Registration, found.id, populate_existing=True)
+        deadline = registration.confirm_expires_at
+        lapsed = registration.status == "cancelled" and registration.confirmed_at is None
+        if lapsed and deadline is not None and deadline <= self.now:
+            raise Gone("this confirmation link has expired and the place was released; please register again")
+        if registration.status != "pending_confirmation":
+            raise Conflict(f"this confirmation link was already used; the registration is {registration.status}")
+        if registration.confirm_expires_at is not None and registration.confirm_expires_at <= self.now:
+            await self._lapse(event, registration)
+            raise Gone("this confirmation link has expired and the place was released; please register again")
+        registration.status = "confirmed"
+        registration.confirmed_at = registration.updated_at = self.now
+        await self.session.flush()
+        message = messages.confirmed_message(
+            name=registration.name,
+            email=registration.email,
+            title=event.title,
+            when=self._when(event),
+            page_url=f"{self.base_url}/events/{event.slug}",
+            ics=await self.invitation(event, registration, "REQUEST"),
+        )
+        enqueue(self.session, message, self.now, registration.id)
+        return ConfirmationRead(
+            status="confirmed",
+            event_slug=event.slug,
+            event_title=event.title,
+            detail="your place is confirmed; the invitation is on its way",
+        )
+
+    async def _lapse(self, event: Event, registration: Registration) -> None:
+        registration.status = "cancelled"
+        registration.cancelled_at = registration.updated_at = self.now
+        registration.active_email = None
+        if registration.holds_seat:
+            registration.holds_seat = False
+            await self._release_seat(event, registration.attendance_mode)
+        await self.session.flush()
+        enqueue(
+            self.session,
+            messages.lapsed_message(
+                name=registration.name,
+                email=registration.email,
+                title=event.title,
+                page_url=f"{self.base_url}/events/{event.slug}",
+            ),
+            self.now,
+            registration.id,
+        )
+        await self.promote(event, registration.attendance_mode)
+
+    def _confirm_deadline(self, event: Event) -> datetime:
+        return self.now + timedelta(hours=int((event.registration or {}).get("confirmation_hours", 48)))
+
+    def _confirm_url(self, confirm_token: str) -> str:
+        return f"{self.base_url}/registrations/confirm/{confirm_token}"
 
     # -- event hooks (called by EventService in its transaction) ------------------------------
 
@@ -238,7 +352,10 @@ class RegistrationService:
         seat = await self._take_seat(event, mode)
         if not seat and not settings.get("waitlist", True):
             raise Conflict("this event is full and has no waiting list")
+        await self.expire_holds(event)
         token, feed_token = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        status = rules.status_for(seat, bool(settings.get("requires_confirmation")))
+        confirm_token = secrets.token_urlsafe(32) if status == "pending_confirmation" else None
         registration = Registration(
             event_id=event.id or 0,
             token_hash=hash_token(token),
@@ -250,12 +367,14 @@ class RegistrationService:
             attendance_mode=mode,
             answers=answers,
             consent=True,
-            status=rules.status_for(seat, bool(settings.get("requires_confirmation"))),
+            status=status,
+            confirm_token_hash=hash_token(confirm_token) if confirm_token else None,
+            confirm_expires_at=self._confirm_deadline(event) if confirm_token else None,
             holds_seat=seat,
             created_at=self.now,
             updated_at=self.now,
             waitlisted_at=None if seat else self.now,
-            confirmed_at=self.now if seat else None,
+            confirmed_at=self.now if status == "confirmed" else None,
         )
         try:
             async with self.session.begin_nested():
@@ -266,7 +385,8 @@ class RegistrationService:
                 "this email is already registered for this event; the confirmation email has the link to manage it"
             ) from None
         read = await self._read(registration, event, token)
-        enqueue(self.session, await self._registered_message(event, registration, read), self.now, registration.id)
+        message = await self._registered_message(event, registration, read, confirm_token)
+        enqueue(self.session, message, self.now, registration.id)
         await self.session.flush()
         return read
 
@@ -411,7 +531,19 @@ class RegistrationService:
     def _when(self, event: Event) -> str:
         return f"{mapping.wire_start(event.start_local, event.all_day).replace('T', ' ')} {event.timezone}"
 
-    async def _registered_message(self, event: Event, registration: Registration, read: RegistrationRead) -> Any:
+    async def _registered_message(
+        self, event: Event, registration: Registration, read: RegistrationRead, confirm_token: str | None
+    ) -> Any:
+        if confirm_token is not None:
+            return messages.confirm_message(
+                name=registration.name,
+                email=registration.email,
+                title=event.title,
+                when=self._when(event),
+                confirm_url=self._confirm_url(confirm_token),
+                manage_url=read.manage_url,
+                deadline=iso_utc(registration.confirm_expires_at) if registration.confirm_expires_at else "",
+            )
         ics = await self.invitation(event, registration, "REQUEST") if registration.status == "confirmed" else None
         return messages.registration_message(
             status=registration.status,

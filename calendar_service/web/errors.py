@@ -14,6 +14,7 @@ from calendar_service.errors import (
     Conflict,
     DomainError,
     Forbidden,
+    Gone,
     InvalidInput,
     NotFound,
     Unauthorized,
@@ -26,6 +27,7 @@ _STATUS: list[tuple[type[DomainError], int]] = [
     (InvalidInput, 422),
     (NotFound, 404),
     (Conflict, 409),
+    (Gone, 410),
     (Unauthorized, 401),
     (Forbidden, 403),
 ]

@@ -6,13 +6,15 @@ page or, for a name ending in `.ics`, the feed.
 
 from typing import Annotated
 
-from litestar import Controller, Response, get
+from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, HeaderParameter, QueryParameter
 
-from calendar_service.errors import NotFound
+from calendar_service.errors import DomainError, Gone, NotFound
 from calendar_service.feeds.conditional import http_date
 from calendar_service.feeds.service import FeedQuery, FeedResult
+from calendar_service.pages.service import confirm_page
+from calendar_service.registrations.service import RegistrationService
 from calendar_service.web.dependencies import PublicServices
 
 ICS_MEDIA_TYPE = "text/calendar"  # Litestar adds "; charset=utf-8" to text types
@@ -120,3 +122,31 @@ class PersonalFeedController(Controller):
             name.removesuffix(".ics"), if_none_match, if_modified_since, public.settings.organizer_email
         )
         return feed_response(result, download=False)
+
+
+class ConfirmPageController(Controller):
+    """The link in the confirmation email: GET shows a button, POST confirms (link scanners only GET)."""
+
+    tags = ["registrations"]
+
+    @get("/registrations/confirm/{confirm_token:str}", operation_id="ConfirmPage")
+    async def confirm_form(self, confirm_token: FromPath[str]) -> Response[bytes]:
+        return page_response(confirm_page("Confirm your place", show_form=True))
+
+    @post("/registrations/confirm/{confirm_token:str}", operation_id="ConfirmFromPage", status_code=200)
+    async def confirm_from_page(
+        self, confirm_token: FromPath[str], registrations: NamedDependency[RegistrationService]
+    ) -> Response[bytes]:
+        try:
+            result = await registrations.confirm(confirm_token)
+        except DomainError as exc:
+            status = 404 if isinstance(exc, NotFound) else 410 if isinstance(exc, Gone) else 409
+            return Response(
+                confirm_page("We could not confirm this place", exc.message),
+                status_code=status,
+                media_type=HTML_MEDIA_TYPE,
+            )
+        url = f"{registrations.base_url}/events/{result.event_slug}"
+        return page_response(
+            confirm_page("Your place is confirmed", result.detail, event_url=url, event_title=result.event_title)
+        )

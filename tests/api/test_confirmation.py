@@ -1,0 +1,99 @@
+"""Email confirmation: a held place, a single-use link, and a deadline after which the place moves on."""
+
+import re
+from datetime import timedelta
+from typing import Any
+
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from calendar_service.app import create_app
+from calendar_service.settings import Settings
+from tests.conftest import FIXED_NOW
+from tests.support.factories import EventFactory
+
+
+async def _outbox(client: AsyncTestClient[Litestar], headers: dict[str, str]) -> list[dict[str, Any]]:
+    return list((await client.get("/api/staff/outbox", headers=headers)).json()["items"])
+
+
+def _confirm_token(message: dict[str, Any]) -> str:
+    match = re.search(r"/registrations/confirm/([A-Za-z0-9_\-]+)", message["body"])
+    assert match, message["body"]
+    return match.group(1)
+
+
+async def _held_event(client: AsyncTestClient[Litestar], create_event: EventFactory) -> dict[str, Any]:
+    event = await create_event(capacity=1, registration={"requires_confirmation": True, "confirmation_hours": 24})
+    for n in range(2):
+        body = {"name": f"P{n}", "email": f"p{n}@example.org", "consent": True}
+        assert (await client.post(f"/api/events/{event['slug']}/registrations", json=body)).status_code == 201
+    return event
+
+
+async def test_confirming_the_held_place_once_and_never_twice(
+    client: AsyncTestClient[Litestar], create_event: EventFactory, admin_headers: dict[str, str]
+) -> None:
+    event = await _held_event(client, create_event)
+    listing = (await client.get(f"/api/staff/events/{event['slug']}/registrations", headers=admin_headers)).json()
+    assert [(r["status"], r["waitlist_position"]) for r in listing["items"]] == [
+        ("pending_confirmation", None),
+        ("waitlisted", 1),
+    ]
+    link = next(m for m in await _outbox(client, admin_headers) if m["kind"] == "confirmation_link")
+    token = _confirm_token(link)
+    page = await client.get(f"/registrations/confirm/{token}")
+    assert page.status_code == 200
+    assert 'id="confirm"' in page.text
+    still = (await client.get(f"/api/staff/events/{event['slug']}/registrations", headers=admin_headers)).json()
+    assert still["items"][0]["status"] == "pending_confirmation"  # GET changed nothing
+    confirmed = await client.post(f"/api/registrations/confirm/{token}")
+    assert confirmed.status_code == 200
+    assert confirmed.json()["status"] == "confirmed"
+    replay = await client.post(f"/api/registrations/confirm/{token}")
+    assert replay.status_code == 409
+    assert "already used" in replay.json()["detail"]
+    invite = next(m for m in await _outbox(client, admin_headers) if m["kind"] == "confirmed")
+    assert invite["ics_method"] == "REQUEST"
+    assert (await client.post("/api/registrations/confirm/not-a-token")).status_code == 404
+
+
+async def test_an_expired_link_is_410_and_the_place_goes_to_the_next_person(
+    client: AsyncTestClient[Litestar], create_event: EventFactory, admin_headers: dict[str, str], settings: Settings
+) -> None:
+    event = await _held_event(client, create_event)
+    token = _confirm_token(next(m for m in await _outbox(client, admin_headers) if m["kind"] == "confirmation_link"))
+    later = create_app(settings, clock=lambda: FIXED_NOW + timedelta(hours=25))
+    async with AsyncTestClient(app=later, base_url="http://testserver.local") as after:
+        expired = await after.post(f"/api/registrations/confirm/{token}")
+        assert expired.status_code == 410
+        assert "expired" in expired.json()["detail"]
+        listing = (await after.get(f"/api/staff/events/{event['slug']}/registrations", headers=admin_headers)).json()
+    assert [r["status"] for r in listing["items"]] == ["cancelled", "pending_confirmation"]
+    assert listing["seats_taken"] == 1
+    kinds = [m["kind"] for m in await _outbox(client, admin_headers)]
+    assert "lapsed" in kinds
+    assert kinds.count("confirmation_link") == 2
+
+
+async def test_the_background_sweep_releases_lapsed_holds_without_anyone_clicking(
+    client: AsyncTestClient[Litestar], create_event: EventFactory, admin_headers: dict[str, str], settings: Settings
+) -> None:
+    event = await _held_event(client, create_event)
+    later = create_app(settings, clock=lambda: FIXED_NOW + timedelta(hours=25))
+    async with AsyncTestClient(app=later, base_url="http://testserver.local") as after:  # startup runs one sweep
+        listing = (await after.get(f"/api/staff/events/{event['slug']}/registrations", headers=admin_headers)).json()
+    assert [r["status"] for r in listing["items"]] == ["cancelled", "pending_confirmation"]
+
+
+async def test_the_confirmation_page_confirms_on_post(
+    client: AsyncTestClient[Litestar], create_event: EventFactory, admin_headers: dict[str, str]
+) -> None:
+    await _held_event(client, create_event)
+    token = _confirm_token(next(m for m in await _outbox(client, admin_headers) if m["kind"] == "confirmation_link"))
+    done = await client.post(f"/registrations/confirm/{token}")
+    assert done.status_code == 200
+    assert "confirmed" in done.text
+    again = await client.post(f"/registrations/confirm/{token}")
+    assert again.status_code == 409
+    assert "already used" in again.text
