@@ -105,3 +105,22 @@ def status_for(seat_granted: bool, requires_confirmation: bool) -> str:
     if not seat_granted:
         return "waitlisted"
     return "pending_confirmation" if requires_confirmation else "confirmed"
+
+
+def waiting_reason(
+    mode: str,
+    capacity: int | None,
+    taken: int,
+    online_capacity: int | None,
+    online_taken: int,
+    position: int | None,
+) -> str:
+    """Why a waitlisted person has no place yet, for staff (promotion is automatic and in order)."""
+    ahead = f"; {position - 1} ahead on the waiting list" if position and position > 1 else ""
+    if mode == "in_person":
+        if capacity is not None and taken >= capacity:
+            return f"all {capacity} in-person places are taken ({taken}/{capacity}){ahead}"
+        return f"an in-person place is free; promotion runs on the next cancellation or capacity change{ahead}"
+    if online_capacity is not None and online_taken >= online_capacity:
+        return f"all {online_capacity} online places are taken ({online_taken}/{online_capacity}){ahead}"
+    return f"an online place is free; promotion runs on the next cancellation or capacity change{ahead}"

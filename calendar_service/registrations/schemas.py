@@ -56,6 +56,7 @@ class StaffRegistrationRead(Struct, kw_only=True):
     confirmed_at: str | None
     cancelled_at: str | None
     attended_at: str | None
+    waiting_reason: str | None = None
 
 
 class StaffRegistrationList(Struct, kw_only=True):

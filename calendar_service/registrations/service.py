@@ -151,6 +151,16 @@ class RegistrationService:
                 confirmed_at=iso_utc(r.confirmed_at) if r.confirmed_at else None,
                 cancelled_at=iso_utc(r.cancelled_at) if r.cancelled_at else None,
                 attended_at=iso_utc(r.attended_at) if r.attended_at else None,
+                waiting_reason=rules.waiting_reason(
+                    r.attendance_mode,
+                    event.capacity,
+                    event.seats_taken,
+                    (event.registration or {}).get("online_capacity"),
+                    event.online_taken,
+                    positions.get(r.id),
+                )
+                if r.status == "waitlisted"
+                else None,
             )
             for r in rows
         ]

@@ -113,6 +113,7 @@ async def test_idempotency_key_replays_the_first_answer_and_never_registers_twic
     assert other_body.status_code == 409
     listing = (await client.get(f"/api/staff/events/{small_event['slug']}/registrations", headers=admin_headers)).json()
     assert [r["email"] for r in listing["items"]] == ["ada@example.org"]
+    assert listing["items"][0]["waiting_reason"] is None
     assert listing["seats_taken"] == 1
 
 
@@ -218,6 +219,8 @@ async def test_raising_capacity_promotes_in_order_and_lowering_below_taken_is_re
     assert raised.status_code == 200, raised.text
     states = [(await client.get(f"/api/registrations/{t}")).json() for t in tokens]
     assert [(s["status"], s["waitlist_position"]) for s in states] == [("confirmed", None)] * 5 + [("waitlisted", 1)]
+    listing = (await client.get(f"/api/staff/events/{small_event['slug']}/registrations", headers=admin_headers)).json()
+    assert listing["items"][-1]["waiting_reason"] == "all 5 in-person places are taken (5/5)"
 
 
 async def test_moving_or_cancelling_the_event_sends_every_registrant_an_update(
