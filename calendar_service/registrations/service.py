@@ -25,6 +25,7 @@ import msgspec
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from calendar_service.db.tables import Calendar, Event, IdempotencyRecord, OccurrenceOverride, Registration
 from calendar_service.domain import registration as rules
@@ -362,7 +363,8 @@ class RegistrationService:
         seat = await self._take_seat(event, mode)
         if not seat and not settings.get("waitlist", True):
             raise Conflict("this event is full and has no waiting list")
-        await self.expire_holds(event)
+        if settings.get("requires_confirmation"):  # only such events can hold lapsed places
+            await self.expire_holds(event)
         token, feed_token = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         status = rules.status_for(seat, bool(settings.get("requires_confirmation")))
         confirm_token = secrets.token_urlsafe(32) if status == "pending_confirmation" else None
@@ -386,10 +388,10 @@ class RegistrationService:
             waitlisted_at=None if seat else self.now,
             confirmed_at=self.now if status == "confirmed" else None,
         )
+        # No savepoint: a duplicate aborts the whole unit of work (the seat taken above included).
+        self.session.add(registration)
         try:
-            async with self.session.begin_nested():
-                self.session.add(registration)
-                await self.session.flush()
+            await self.session.flush()
         except IntegrityError:
             raise Conflict(
                 "this email is already registered for this event; the confirmation email has the link to manage it"
@@ -420,11 +422,14 @@ class RegistrationService:
             if cap is not None:
                 stmt = stmt.where(Event.online_taken < cap)
             stmt = stmt.values(online_taken=Event.online_taken + 1)
-        result = await self.session.execute(stmt.execution_options(synchronize_session=False))
-        granted = getattr(result, "rowcount", 0) == 1
-        if granted:
-            await self.session.refresh(event, ["seats_taken", "online_taken"])
-        return granted
+        stmt = stmt.returning(Event.seats_taken, Event.online_taken)
+        row = (await self.session.execute(stmt.execution_options(synchronize_session=False))).first()
+        if row is None:
+            return False
+        # The counters as the UPDATE left them, without marking the object dirty.
+        set_committed_value(event, "seats_taken", row.seats_taken)
+        set_committed_value(event, "online_taken", row.online_taken)
+        return True
 
     async def _release_seat(self, event: Event, mode: str) -> None:
         column = Event.seats_taken if mode == "in_person" else Event.online_taken
@@ -462,8 +467,11 @@ class RegistrationService:
         return int(ahead or 0) + 1
 
     async def _lock_event_by_slug(self, slug: str) -> Event:
-        event = await self._event_by_slug(slug)
-        return await self._lock_event(event.id or 0)
+        stmt = select(Event).where(Event.slug == slug).with_for_update().execution_options(populate_existing=True)
+        event = await self.session.scalar(stmt)
+        if event is None:
+            raise NotFound(f"no event '{slug}'; GET /api/events lists events")
+        return event
 
     async def _event_by_slug(self, slug: str) -> Event:
         event = await self.session.scalar(select(Event).where(Event.slug == slug))

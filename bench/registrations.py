@@ -1,0 +1,174 @@
+"""Registration benchmark: registrations per second under contention vs the database's raw commit rate.
+
+    .venv/bin/python -m bench.registrations [--registrations 400] [--concurrency 50] [--workers 2]
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/DB .venv/bin/python -m bench.registrations
+
+Starts uvicorn on a fresh database, creates one event with capacity 100, fires
+the registrations from concurrent clients (so both confirmed and waitlisted
+paths run, all contending for one event row), then measures, in the same run,
+a loop of single-row INSERT + COMMIT on the same database with its plain
+driver: the ceiling any durable write path has. Target: >= half of it.
+"""
+
+import argparse
+import asyncio
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import closing
+from pathlib import Path
+
+import httpx
+import psycopg
+from sqlalchemy.engine import make_url
+
+from calendar_service.db.migrate import upgrade
+from calendar_service.settings import normalize_database_url
+
+
+def free_port() -> int:
+    with closing(socket.socket()) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def raw_commit_rate(database_url: str, n: int) -> float:
+    """Single-row INSERT + COMMIT per iteration, one connection: commits per second."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        conn = sqlite3.connect(url.database or "", isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")  # the service's settings: WAL, synchronous FULL (default)
+        conn.execute("CREATE TABLE IF NOT EXISTS bench_raw (id INTEGER PRIMARY KEY, v TEXT)")
+        t0 = time.perf_counter()
+        for i in range(n):
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("INSERT INTO bench_raw (v) VALUES (?)", (f"row {i}",))
+            conn.execute("COMMIT")
+        elapsed = time.perf_counter() - t0
+        conn.execute("DROP TABLE bench_raw")
+        conn.close()
+        return n / elapsed
+    libpq = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(libpq) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS bench_raw (id serial PRIMARY KEY, v text)")
+        conn.commit()
+        t0 = time.perf_counter()
+        for i in range(n):
+            conn.execute("INSERT INTO bench_raw (v) VALUES (%s)", (f"row {i}",))
+            conn.commit()
+        elapsed = time.perf_counter() - t0
+        conn.execute("DROP TABLE bench_raw")
+        conn.commit()
+    return n / elapsed
+
+
+def admin_token(env: dict[str, str]) -> str:
+    out = subprocess.run(
+        [sys.executable, "-m", "calendar_service.cli.main", "token", "create", "--role", "admin", "--name", "bench"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return out.stdout.strip().splitlines()[-1]
+
+
+async def run_load(base: str, token: str, total: int, concurrency: int) -> tuple[float, dict[int, int], dict[str, int]]:
+    headers = {"Authorization": f"Bearer {token}"}
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
+        await client.post("/api/calendars", json={"slug": "bench", "name": "Bench"}, headers=headers)
+        event = await client.post(
+            "/api/events",
+            headers=headers,
+            json={
+                "calendar": "bench",
+                "title": "Contended event",
+                "timezone": "Europe/Brussels",
+                "start": "2027-03-01T10:00:00",
+                "end": "2027-03-01T12:00:00",
+                "capacity": 100,
+            },
+        )
+        slug = event.json()["slug"]
+        gate = asyncio.Semaphore(concurrency)
+        codes: dict[int, int] = {}
+        statuses: dict[str, int] = {}
+
+        async def one(n: int) -> None:
+            async with gate:
+                response = await client.post(
+                    f"/api/events/{slug}/registrations",
+                    json={"name": f"P{n}", "email": f"p{n}@example.org", "consent": True},
+                )
+            codes[response.status_code] = codes.get(response.status_code, 0) + 1
+            if response.status_code == 201:
+                status = response.json()["status"]
+                statuses[status] = statuses.get(status, 0) + 1
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*(one(n) for n in range(total)))
+        elapsed = time.perf_counter() - t0
+    return elapsed, codes, statuses
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--registrations", type=int, default=400)
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="bench-reg-"))
+    database_url = normalize_database_url(os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.db'}")
+    upgrade(database_url)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "DATABASE_URL": database_url, "BASE_URL": base, "RATE_LIMIT": "0"}
+    token = admin_token(env)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "calendar_service.asgi:app",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(f"{base}/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        time.sleep(1.0 if args.workers > 1 else 0)  # let every worker finish starting
+        elapsed, codes, statuses = asyncio.run(run_load(base, token, args.registrations, args.concurrency))
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=30)
+    raw = raw_commit_rate(database_url, 500)
+    rate = args.registrations / elapsed
+    backend = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
+    print(
+        f"registration benchmark — {backend}, uvicorn x{args.workers} workers, {args.registrations} registrations "
+        f"from {args.concurrency} concurrent clients for one event of capacity 100"
+    )
+    print(f"  responses: {dict(sorted(codes.items()))}, outcomes: {dict(sorted(statuses.items()))}")
+    print(f"  registrations/s (HTTP, contended, each with its outbox message): {rate:.0f}")
+    print(f"  raw single-row INSERT+COMMIT/s, same database, one connection:  {raw:.0f}")
+    print(f"  ratio: {rate / raw:.2f} (target >= 0.5)")
+
+
+if __name__ == "__main__":
+    main()
