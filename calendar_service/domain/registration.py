@@ -9,7 +9,7 @@ Decisions:
 - A seat is decided by the database (a conditional UPDATE on the event's
   counter), never from a number read earlier; this module only says what a
   granted or refused seat means.
-- Waitlist order is first come, first served: (waitlisted_at, id).
+- Waitlist order is first come, first served: the order in which places were decided.
 - The registration window is the event's local time, read in its zone.
 """
 

@@ -6,7 +6,7 @@ Invariants:
   The event row is locked first (FOR UPDATE on PostgreSQL; SQLite's BEGIN
   IMMEDIATE already serialises writers), so registrations, cancellations and
   promotions of one event happen one at a time, in every server process.
-- Promotion is first come, first served ((waitlisted_at, id)) and happens in
+- Promotion is first come, first served (registration id: assigned under the event lock) and happens in
   the same transaction as the cancellation or capacity change that freed the
   seat; so does every message to the people concerned (the outbox).
 - A retried POST with the same Idempotency-Key returns the first response.
@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import msgspec
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
@@ -446,22 +446,21 @@ class RegistrationService:
         stmt = select(Registration).where(Registration.event_id == event_id, Registration.status == "waitlisted")
         if mode:
             stmt = stmt.where(Registration.attendance_mode == mode)
-        stmt = stmt.order_by(Registration.waitlisted_at, Registration.id)
+        stmt = stmt.order_by(Registration.id)
         return list((await self.session.scalars(stmt)).all())
 
     async def _position(self, registration: Registration) -> int | None:
         if registration.status != "waitlisted":
             return None
+        # Arrival order is the id: assigned at INSERT, under the event lock, so it is the order in
+        # which places were decided (a request's start time is not: it is read before the lock).
         ahead = await self.session.scalar(
             select(func.count())
             .select_from(Registration)
             .where(
                 Registration.event_id == registration.event_id,
                 Registration.status == "waitlisted",
-                or_(
-                    Registration.waitlisted_at < registration.waitlisted_at,  # type: ignore[operator]
-                    and_(Registration.waitlisted_at == registration.waitlisted_at, Registration.id < registration.id),  # type: ignore[operator]
-                ),
+                Registration.id < registration.id,  # type: ignore[operator]
             )
         )
         return int(ahead or 0) + 1
