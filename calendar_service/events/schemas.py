@@ -72,6 +72,14 @@ class RegistrationSettings(Struct, forbid_unknown_fields=True):
     requires_confirmation: bool = False
     online_capacity: Annotated[int, Meta(ge=0, description="Cap on online places; null = unlimited")] | None = None
     confirmation_hours: Annotated[int, Meta(ge=1, le=720, description="How long an unconfirmed place is held")] = 48
+    promotion: Annotated[
+        Literal["automatic", "offer"],
+        Meta(
+            description="automatic: a freed place confirms the next waitlisted person; offer: it is offered "
+            "to them for offer_hours, then to the next"
+        ),
+    ] = "automatic"
+    offer_hours: Annotated[int, Meta(ge=1, le=720)] = 24
     waitlist: bool = True
     questions: Annotated[list[Question], Meta(max_length=50)] = msgspec.field(default_factory=list)
 

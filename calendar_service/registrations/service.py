@@ -194,11 +194,16 @@ class RegistrationService:
                 break
             candidate.holds_seat = True
             candidate.updated_at = self.now
-            if (event.registration or {}).get("requires_confirmation") and candidate.confirmed_at is None:
+            settings = event.registration or {}
+            offer = settings.get("promotion") == "offer"
+            if offer or (settings.get("requires_confirmation") and candidate.confirmed_at is None):
+                # Offered for a limited time: accept with the link, or the place goes to the next person.
                 confirm_token = secrets.token_urlsafe(32)
                 candidate.status = "pending_confirmation"
                 candidate.confirm_token_hash = hash_token(confirm_token)
-                candidate.confirm_expires_at = self._confirm_deadline(event)
+                candidate.confirm_expires_at = self.now + timedelta(
+                    hours=int(settings.get("offer_hours" if offer else "confirmation_hours", 48))
+                )
                 await self.session.flush()
                 message = messages.confirm_message(
                     name=candidate.name,
@@ -363,8 +368,8 @@ class RegistrationService:
         seat = await self._take_seat(event, mode)
         if not seat and not settings.get("waitlist", True):
             raise Conflict("this event is full and has no waiting list")
-        if settings.get("requires_confirmation"):  # only such events can hold lapsed places
-            await self.expire_holds(event)
+        if settings.get("requires_confirmation") or settings.get("promotion") == "offer":
+            await self.expire_holds(event)  # only such events hold places that can lapse
         token, feed_token = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         status = rules.status_for(seat, bool(settings.get("requires_confirmation")))
         confirm_token = secrets.token_urlsafe(32) if status == "pending_confirmation" else None

@@ -97,3 +97,25 @@ async def test_the_confirmation_page_confirms_on_post(
     again = await client.post(f"/registrations/confirm/{token}")
     assert again.status_code == 409
     assert "already used" in again.text
+
+
+async def test_offer_policy_offers_a_freed_place_for_a_limited_time_then_to_the_next(
+    client: AsyncTestClient[Litestar], create_event: EventFactory, admin_headers: dict[str, str], settings: Settings
+) -> None:
+    event = await create_event(capacity=1, registration={"promotion": "offer", "offer_hours": 12})
+    tokens = []
+    for n in range(3):
+        body = {"name": f"P{n}", "email": f"p{n}@example.org", "consent": True}
+        tokens.append((await client.post(f"/api/events/{event['slug']}/registrations", json=body)).json()["token"])
+    await client.post(f"/api/registrations/{tokens[0]}/cancel")
+    listing = (await client.get(f"/api/staff/events/{event['slug']}/registrations", headers=admin_headers)).json()
+    assert [r["status"] for r in listing["items"]] == ["cancelled", "pending_confirmation", "waitlisted"]
+    offer = next(m for m in await _outbox(client, admin_headers) if m["kind"] == "confirmation_link")
+    assert offer["recipient"] == "p1@example.org"
+    later = create_app(settings, clock=lambda: FIXED_NOW + timedelta(hours=13))
+    async with AsyncTestClient(app=later, base_url="http://testserver.local") as after:
+        lapsed = await after.post(f"/api/registrations/confirm/{_confirm_token(offer)}")
+        assert lapsed.status_code == 410
+        listing = (await after.get(f"/api/staff/events/{event['slug']}/registrations", headers=admin_headers)).json()
+    assert [r["status"] for r in listing["items"]] == ["cancelled", "cancelled", "pending_confirmation"]
+    assert listing["seats_taken"] == 1
