@@ -2,6 +2,8 @@
 
 from calendar_service.notifications.outbox import Message
 
+__all__ = ["Message"]
+
 
 def _footer(manage_url: str) -> str:
     return (

@@ -3,7 +3,7 @@
 import hashlib
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Response, get, patch, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
@@ -15,7 +15,10 @@ from calendar_service.registrations.schemas import (
     ConfirmationRead,
     RegistrationCreate,
     RegistrationRead,
+    StaffMessage,
+    StaffMessageResult,
     StaffRegistrationList,
+    StaffStatusChange,
 )
 from calendar_service.registrations.service import RegistrationService
 
@@ -91,6 +94,28 @@ class RegistrationController(Controller):
     ) -> StaffRegistrationList:
         """Mark a confirmed registrant as attended."""
         return await registrations.mark_attended(registration_id, staff)
+
+    @patch("/api/staff/registrations/{registration_id:int}", operation_id="ChangeRegistrationStatus")
+    async def change_status(
+        self,
+        registration_id: FromPath[int],
+        data: JSONBody[StaffStatusChange],
+        registrations: NamedDependency[RegistrationService],
+        staff: NamedDependency[Staff],
+    ) -> StaffRegistrationList:
+        """Confirm (needs a free place), cancel (frees it and promotes) or check in one registration."""
+        return await registrations.change_status(registration_id, data.status, staff)
+
+    @post("/api/staff/events/{slug:str}/messages", operation_id="MessageRegistrants", status_code=HTTP_200_OK)
+    async def message_registrants(
+        self,
+        slug: FromPath[str],
+        data: JSONBody[StaffMessage],
+        registrations: NamedDependency[RegistrationService],
+        staff: NamedDependency[Staff],
+    ) -> StaffMessageResult:
+        """Queue one email per registrant in `statuses` (default: confirmed and awaiting confirmation)."""
+        return await registrations.message_registrants(slug, data.subject, data.body, list(data.statuses), staff)
 
     @get("/api/staff/outbox", operation_id="ListOutbox")
     async def list_outbox(

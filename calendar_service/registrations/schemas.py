@@ -72,3 +72,18 @@ class ConfirmationRead(Struct, kw_only=True):
     event_slug: str
     event_title: str
     detail: str
+
+
+class StaffStatusChange(Struct, forbid_unknown_fields=True):
+    status: Literal["confirmed", "cancelled", "attended"]
+
+
+class StaffMessage(Struct, forbid_unknown_fields=True):
+    subject: Annotated[str, Meta(min_length=1, max_length=200)]
+    body: Annotated[str, Meta(min_length=1, max_length=20_000)]
+    statuses: list[RegistrationStatus] = msgspec.field(default_factory=lambda: ["confirmed", "pending_confirmation"])
+
+
+class StaffMessageResult(Struct, kw_only=True):
+    queued: int
+    recipients: list[str]

@@ -43,6 +43,7 @@ from calendar_service.registrations.schemas import (
     EventSummary,
     RegistrationCreate,
     RegistrationRead,
+    StaffMessageResult,
     StaffRegistrationList,
     StaffRegistrationRead,
 )
@@ -185,6 +186,66 @@ class RegistrationService:
         registration.attended_at = registration.updated_at = self.now
         await self.session.flush()
         return await self.list_for_staff(event.slug, staff)
+
+    async def change_status(self, registration_id: int, status: str, staff: Staff) -> StaffRegistrationList:
+        """Staff confirm (a free place is needed: nobody is overbooked), cancel (frees and promotes) or check in."""
+        found = await self.session.get(Registration, registration_id)
+        if found is None:
+            raise NotFound(f"no registration {registration_id}")
+        event = await self._lock_event(found.event_id)
+        await self._require_editor(event, staff)
+        registration = await self.session.get_one(Registration, registration_id, populate_existing=True)
+        if status == "attended":
+            return await self.mark_attended(registration_id, staff)
+        if status == registration.status:
+            return await self.list_for_staff(event.slug, staff)
+        if status == "cancelled":
+            freed = registration.holds_seat
+            registration.status, registration.active_email = "cancelled", None
+            registration.cancelled_at = registration.updated_at = self.now
+            registration.holds_seat = False
+            if freed:
+                await self._release_seat(event, registration.attendance_mode)
+            await self.session.flush()
+            enqueue(self.session, await self._cancelled_message(event, registration), self.now, registration.id)
+            if freed:
+                await self.promote(event, registration.attendance_mode)
+            return await self.list_for_staff(event.slug, staff)
+        if registration.status == "cancelled":
+            raise Conflict("a cancelled registration cannot be confirmed; the person can register again")
+        if not registration.holds_seat:
+            if not await self._take_seat(event, registration.attendance_mode):
+                raise Conflict("no free place: raise the capacity first (nobody is overbooked silently)")
+            registration.holds_seat = True
+        registration.status = "confirmed"
+        registration.confirmed_at = registration.updated_at = self.now
+        await self.session.flush()
+        enqueue(self.session, await self._promoted_message(event, registration), self.now, registration.id)
+        return await self.list_for_staff(event.slug, staff)
+
+    async def message_registrants(
+        self, slug: str, subject: str, body: str, statuses: list[str], staff: Staff
+    ) -> StaffMessageResult:
+        """One outbox message per registrant in the given statuses (written in this transaction)."""
+        event = await self._event_by_slug(slug)
+        await self._require_editor(event, staff)
+        rows = (
+            await self.session.scalars(
+                select(Registration)
+                .where(Registration.event_id == event.id, Registration.status.in_(statuses))  # type: ignore[attr-defined]
+                .order_by(Registration.id)
+            )
+        ).all()
+        for registration in rows:
+            text = f"Hello {registration.name},\n\n{body}\n\n— {event.title}: {self.base_url}/events/{event.slug}"
+            enqueue(
+                self.session,
+                messages.Message("staff_message", registration.email, subject, text),
+                self.now,
+                registration.id,
+            )
+        await self.session.flush()
+        return StaffMessageResult(queued=len(rows), recipients=[r.email for r in rows])
 
     async def promote(self, event: Event, mode: str) -> list[Registration]:
         """Give free seats to waitlisted people in arrival order (the event row is locked)."""

@@ -272,3 +272,44 @@ async def test_public_registration_posts_are_rate_limited_with_retry_after(
         response = await register(other, small_event["slug"], person(9))
         assert "Retry-After" in response.headers
         assert (await other.get("/api/events", params={"from": "2024-01-01", "to": "2025-01-01"})).status_code == 200
+
+
+async def test_staff_confirm_needs_a_free_place_and_staff_cancel_promotes(
+    client: AsyncTestClient[Litestar], small_event: dict[str, Any], admin_headers: dict[str, str]
+) -> None:
+    for n in range(4):
+        await register(client, small_event["slug"], person(n))
+    path = f"/api/staff/events/{small_event['slug']}/registrations"
+    items = (await client.get(path, headers=admin_headers)).json()["items"]
+    waiting = items[3]["id"]
+    full = await client.patch(
+        f"/api/staff/registrations/{waiting}", json={"status": "confirmed"}, headers=admin_headers
+    )
+    assert full.status_code == 409
+    assert "no free place" in full.json()["detail"]
+    cancelled = await client.patch(
+        f"/api/staff/registrations/{items[0]['id']}", json={"status": "cancelled"}, headers=admin_headers
+    )
+    assert cancelled.status_code == 200
+    after = {r["id"]: r["status"] for r in cancelled.json()["items"]}
+    assert (after[items[0]["id"]], after[waiting]) == ("cancelled", "confirmed")
+    assert cancelled.json()["seats_taken"] == 3
+    bad = await client.patch(f"/api/staff/registrations/{waiting}", json={"status": "maybe"}, headers=admin_headers)
+    assert bad.status_code == 422
+
+
+async def test_staff_message_reaches_the_chosen_registrants_only(
+    client: AsyncTestClient[Litestar], small_event: dict[str, Any], admin_headers: dict[str, str]
+) -> None:
+    for n in range(4):
+        await register(client, small_event["slug"], person(n))
+    sent = await client.post(
+        f"/api/staff/events/{small_event['slug']}/messages",
+        json={"subject": "Room change", "body": "We moved to room B.", "statuses": ["waitlisted"]},
+        headers=admin_headers,
+    )
+    assert sent.status_code == 200
+    assert sent.json() == {"queued": 1, "recipients": ["p3@example.org"]}
+    staff_messages = [m for m in await outbox(client, admin_headers) if m["kind"] == "staff_message"]
+    assert [(m["recipient"], m["subject"]) for m in staff_messages] == [("p3@example.org", "Room change")]
+    assert "We moved to room B." in staff_messages[0]["body"]
