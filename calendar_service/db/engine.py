@@ -15,6 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.pool import NullPool
 
 
+POOL_SIZE = 5
+POOL_OVERFLOW = 5
+
+
 def _prepare_sqlite(engine: AsyncEngine, read_only: bool) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -54,6 +58,10 @@ def create_engine(url: str, *, pool: bool = True, read_only: bool = False) -> As
         return engine
     if read_only:
         kwargs["isolation_level"] = "AUTOCOMMIT"
+    if pool:
+        # Two engines per process (writes, reads): 2 x (5 + 5) = at most 20 connections a worker, so a few
+        # workers stay well inside PostgreSQL's default max_connections (100).
+        kwargs.update(pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, pool_timeout=30)
     return create_async_engine(url, pool_pre_ping=True, **kwargs)
 
 
