@@ -99,17 +99,7 @@ class RegistrationService:
         event = await self._lock_event(found.event_id)
         registration = await self._by_token(token)  # re-read under the event lock
         if registration.status != "cancelled":
-            freed_seat = registration.holds_seat
-            registration.status = "cancelled"
-            registration.cancelled_at = registration.updated_at = self.now
-            registration.active_email = None
-            if freed_seat:
-                registration.holds_seat = False
-                await self._release_seat(event, registration.attendance_mode)
-            await self.session.flush()
-            enqueue(self.session, await self._cancelled_message(event, registration), self.now, registration.id)
-            if freed_seat:
-                await self.promote(event, registration.attendance_mode)
+            await self._end(event, registration, await self._cancelled_message(event, registration))
         return await self._read(registration, event, token)
 
     async def rotate_feed(self, token: str) -> RegistrationRead:
@@ -200,16 +190,7 @@ class RegistrationService:
         if status == registration.status:
             return await self.list_for_staff(event.slug, staff)
         if status == "cancelled":
-            freed = registration.holds_seat
-            registration.status, registration.active_email = "cancelled", None
-            registration.cancelled_at = registration.updated_at = self.now
-            registration.holds_seat = False
-            if freed:
-                await self._release_seat(event, registration.attendance_mode)
-            await self.session.flush()
-            enqueue(self.session, await self._cancelled_message(event, registration), self.now, registration.id)
-            if freed:
-                await self.promote(event, registration.attendance_mode)
+            await self._end(event, registration, await self._cancelled_message(event, registration))
             return await self.list_for_staff(event.slug, staff)
         if registration.status == "cancelled":
             raise Conflict("a cancelled registration cannot be confirmed; the person can register again")
@@ -353,25 +334,25 @@ class RegistrationService:
         )
 
     async def _lapse(self, event: Event, registration: Registration) -> None:
+        page = f"{self.base_url}/events/{event.slug}"
+        message = messages.lapsed_message(
+            name=registration.name, email=registration.email, title=event.title, page_url=page
+        )
+        await self._end(event, registration, message)
+
+    async def _end(self, event: Event, registration: Registration, message: messages.Message) -> None:
+        """Cancel (by the person, staff or a lapsed deadline): free the place, tell them, promote the next."""
+        freed = registration.holds_seat
         registration.status = "cancelled"
         registration.cancelled_at = registration.updated_at = self.now
         registration.active_email = None
-        if registration.holds_seat:
-            registration.holds_seat = False
+        registration.holds_seat = False
+        if freed:
             await self._release_seat(event, registration.attendance_mode)
         await self.session.flush()
-        enqueue(
-            self.session,
-            messages.lapsed_message(
-                name=registration.name,
-                email=registration.email,
-                title=event.title,
-                page_url=f"{self.base_url}/events/{event.slug}",
-            ),
-            self.now,
-            registration.id,
-        )
-        await self.promote(event, registration.attendance_mode)
+        enqueue(self.session, message, self.now, registration.id)
+        if freed:
+            await self.promote(event, registration.attendance_mode)
 
     def _confirm_deadline(self, event: Event) -> datetime:
         return self.now + timedelta(hours=int((event.registration or {}).get("confirmation_hours", 48)))
