@@ -58,7 +58,8 @@ async def _background(app: Litestar, settings: Settings, clock: Callable[[], dat
 
 
 async def _expire_holds(app: Litestar, settings: Settings, clock: Callable[[], datetime]) -> None:
-    async with app.state.session_maker() as session, session.begin():
+    gate = app.state.write_gate or contextlib.nullcontext()
+    async with gate, app.state.session_maker() as session, session.begin():
         await RegistrationService(session, settings, clock()).expire_all_holds()
 
 
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         app.state.engine = engine
         app.state.session_maker = create_session_maker(engine)
         app.state.read_session_maker = create_session_maker(read_engine)
+        app.state.write_gate = asyncio.Lock() if settings.is_sqlite else None
         try:
             if settings.check_migrations:
                 await ensure_migrated(engine)
