@@ -32,8 +32,16 @@ tests/js/node_modules/.installed: tests/js/package.json tests/js/package-lock.js
 	npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Debian's Chromium for tests/browser (Playwright drives it; no browser download). CHROMIUM=/path uses another.
+export CHROMIUM ?= /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+APT_CHROMIUM := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
+
+/usr/bin/chromium:
+	$(APT_CHROMIUM) || { $(SUDO) apt-get update -q && $(APT_CHROMIUM); }
+
 install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev tests/js/node_modules/.installed
+install-dev: $(VENV)/.installed-dev tests/js/node_modules/.installed $(filter /usr/bin/chromium,$(CHROMIUM))
 
 ## make run: install, migrate the SQLite database under var/, load fixtures/ when empty, serve on 127.0.0.1:8000
 run: install migrate fixtures serve

@@ -1,0 +1,295 @@
+"""The public pages in a real Chromium against a real server: what a visitor sees, clicks and downloads."""
+
+import json
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import Locator
+
+from tests.browser.conftest import VIEWER_ZONE, Browser, Site
+
+pytestmark = pytest.mark.browser
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+SEED_SLUG = "power-of-the-commons-2024"
+
+
+def seed(site: Site, slug: str) -> dict[str, Any]:
+    """The fixtures' calendar and one of its events, created through the staff API."""
+    (calendar,) = json.loads((FIXTURES / "calendars.json").read_text(encoding="utf-8"))
+    site.post("/api/calendars", calendar)
+    event = next(e for e in json.loads((FIXTURES / "events.json").read_text(encoding="utf-8")) if e["slug"] == slug)
+    return site.event(**event)
+
+
+def query(href: str | None) -> dict[str, str]:
+    assert href is not None
+    return {key: values[0] for key, values in parse_qs(urlsplit(href).query).items()}
+
+
+def base(href: str | None) -> str:
+    assert href is not None
+    parts = urlsplit(href)
+    return f"{parts.scheme}://{parts.netloc}{parts.path}"
+
+
+def soon(days: int, time: str) -> str:
+    """A local wall-clock time `days` from today: inside the calendar page's window (a year ahead)."""
+    return f"{(datetime.now(UTC) + timedelta(days=days)).date().isoformat()}T{time}"
+
+
+def assert_sound_html(browser: Browser, title: str) -> None:
+    page = browser.page
+    assert page.evaluate("document.compatMode") == "CSS1Compat", "no doctype: the page renders in quirks mode"
+    assert page.get_attribute("html", "lang") == "en"
+    assert page.evaluate("document.characterSet") == "UTF-8"
+    assert page.title() == f"{title} · calendar-service"
+    assert page.locator("h1").count() == 1
+    ids = page.evaluate("[...document.querySelectorAll('[id]')].map(e => e.id)")
+    assert len(ids) == len(set(ids)), f"duplicate ids: {ids}"
+    browser.assert_no_console_errors()
+
+
+def test_event_page_shows_the_seed_event_in_its_own_zone_with_working_calendar_links(
+    site: Site, browser: Browser
+) -> None:
+    event = seed(site, SEED_SLUG)
+    page = browser.page
+    response = page.goto(f"{site.url}/events/{SEED_SLUG}")
+    assert response is not None
+    assert response.status == 200
+    assert response.headers["content-type"].startswith("text/html")
+
+    assert page.locator("h1").inner_text() == event["title"]
+    when = page.locator(".when").inner_text()
+    assert "2024-09-21 11:15" in when
+    assert "2024-09-21 12:30" in when
+    assert "(America/New_York)" in when
+    assert page.get_attribute(".when time", "datetime") == "2024-09-21T15:15:00Z"
+    # The script adds the reader's own time: 15:15 UTC is 00:15 the next day in Tokyo.
+    viewer = page.locator(".when .viewer").inner_text()
+    assert f"Your time ({VIEWER_ZONE})" in viewer
+    assert "Sep 22, 2024" in viewer
+    assert "12:15" in viewer
+
+    host = urlsplit(site.url).netloc
+    assert page.get_attribute("#add-ics", "href") == f"{site.url}/events/{SEED_SLUG}.ics"
+    assert page.get_attribute("#subscribe", "href") == f"webcal://{host}/calendars/global-advocacy.ics"
+
+    google = page.get_attribute("#add-google", "href")
+    assert base(google) == "https://calendar.google.com/calendar/render"
+    assert query(google) | {"details": "", "location": ""} == {
+        "action": "TEMPLATE",
+        "text": event["title"],
+        "dates": "20240921T151500Z/20240921T163000Z",
+        "ctz": "America/New_York",
+        "details": "",
+        "location": "",
+    }
+    assert f"{site.url}/events/{SEED_SLUG}" in query(google)["details"]
+    for selector, outlook_base in (
+        ("#add-outlook", "https://outlook.live.com/calendar/0/deeplink/compose"),
+        ("#add-office365", "https://outlook.office.com/calendar/0/deeplink/compose"),
+    ):
+        href = page.get_attribute(selector, "href")
+        assert base(href) == outlook_base
+        params = query(href)
+        assert params["path"] == "/calendar/action/compose"
+        assert params["rru"] == "addevent"
+        assert params["subject"] == event["title"]
+        assert (params["startdt"], params["enddt"], params["allday"]) == (
+            "2024-09-21T15:15:00Z",
+            "2024-09-21T16:30:00Z",
+            "false",
+        )
+
+    # "Download .ics" really downloads the event, in its zone.
+    with page.expect_download() as download_info:
+        page.click("#add-ics")
+    download = download_info.value
+    assert download.suggested_filename.endswith(".ics")
+    ics = Path(download.path()).read_text(encoding="utf-8").replace("\r\n ", "")
+    assert ics.startswith("BEGIN:VCALENDAR")
+    assert "DTSTART;TZID=America/New_York:20240921T111500" in ics
+    assert "BEGIN:VTIMEZONE" in ics
+
+    assert_sound_html(browser, event["title"])
+    # Registration is JSON-API only so far; when the page gets a form, drive it in a test of its own.
+    assert page.locator("form").count() == 0, "the event page has a form now: test it (fill, submit, result)"
+
+
+def test_calendar_page_lists_upcoming_events_in_time_order_and_subscribes_by_webcal(
+    site: Site, browser: Browser
+) -> None:
+    calendar = site.calendar("browser-cal", "Browser calendar", "Europe/Brussels")
+    # Created out of order; Los Angeles' evening is after Tokyo's next morning (03:00 vs 00:00 UTC),
+    # although its local date is earlier: the list follows the instant, not the wall-clock text.
+    later = site.event(
+        calendar="browser-cal",
+        title="Evening in Los Angeles",
+        timezone="America/Los_Angeles",
+        start=soon(20, "20:00:00"),
+        end=soon(20, "21:00:00"),
+    )
+    last = site.event(
+        calendar="browser-cal",
+        title="Workshop in Brussels",
+        timezone="Europe/Brussels",
+        start=soon(40, "10:00:00"),
+        end=soon(40, "12:00:00"),
+    )
+    first = site.event(
+        calendar="browser-cal",
+        title="Morning in Tokyo",
+        timezone="Asia/Tokyo",
+        start=soon(21, "09:00:00"),
+        end=soon(21, "10:00:00"),
+    )
+    assert first["start_utc"] < later["start_utc"] < last["start_utc"]
+
+    page = browser.page
+    response = page.goto(f"{site.url}/calendars/browser-cal")
+    assert response is not None
+    assert response.status == 200
+    items = page.locator("ul li a")
+    assert items.all_inner_texts() == [first["title"], later["title"], last["title"]]
+    assert [items.nth(i).get_attribute("href") for i in range(3)] == [e["url"] for e in (first, later, last)]
+    rows = page.locator("ul li").all_inner_texts()
+    assert first["start"].replace("T", " ") in rows[0]
+    assert "Asia/Tokyo" in rows[0]
+    assert "America/Los_Angeles" in rows[1]
+
+    host = urlsplit(site.url).netloc
+    webcal = f"webcal://{host}/calendars/browser-cal.ics"
+    assert page.get_attribute("#subscribe-webcal", "href") == webcal == calendar["webcal_url"]
+    assert query(page.get_attribute("#subscribe-google", "href")) == {"cid": webcal}
+    assert query(page.get_attribute("#subscribe-outlook", "href")) == {
+        "url": f"{site.url}/calendars/browser-cal.ics",
+        "name": "Browser calendar",
+    }
+    assert f"{site.url}/calendars/browser-cal.ics" in page.locator("code").inner_text()
+    assert_sound_html(browser, "Browser calendar")
+
+    items.first.click()
+    page.wait_for_url(first["url"])
+    assert page.locator("h1").inner_text() == first["title"]
+    browser.assert_no_console_errors()
+
+
+def held_registration(site: Site) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """An event that holds places until confirmed, one registration, and the link from its email."""
+    site.calendar("browser-cal", "Browser calendar", "Europe/Brussels")
+    event = site.event(
+        calendar="browser-cal",
+        title="Confirmation workshop",
+        timezone="Europe/Brussels",
+        start=soon(30, "10:00:00"),
+        end=soon(30, "12:00:00"),
+        capacity=10,
+        registration={"requires_confirmation": True},
+    )
+    registration = site.post(
+        f"/api/events/{event['slug']}/registrations",
+        {"name": "Amina Diallo", "email": "amina@example.org", "consent": True},
+        staff=False,
+    )
+    assert registration["status"] == "pending_confirmation"
+    outbox = site.get("/api/staff/outbox?recipient=amina@example.org", staff=True)["items"]
+    (mail,) = [m for m in outbox if m["kind"] == "confirmation_link"]
+    match = re.search(r"https?://\S+/registrations/confirm/[A-Za-z0-9_\-]+", mail["body"])
+    assert match, mail["body"]
+    link = match.group(0)
+    assert link.startswith(f"{site.url}/registrations/confirm/"), "the email links to another host"
+    return event, registration, link
+
+
+def test_confirmation_link_confirms_on_click_once_and_a_second_click_is_refused(site: Site, browser: Browser) -> None:
+    event, registration, link = held_registration(site)
+    page = browser.page
+
+    response = page.goto(link)
+    assert response is not None
+    assert response.status == 200
+    assert page.locator("h1").inner_text() == "Confirm your place"
+    status = site.get(f"/api/registrations/{registration['token']}")["status"]
+    assert status == "pending_confirmation", "opening the link alone must change nothing (mail scanners open links)"
+    assert_sound_html(browser, "Confirm your place")
+
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        page.click("#confirm")
+    assert posted.value.status == 200
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Your place is confirmed"
+    assert "confirmed" in page.locator("body").inner_text()
+    assert page.get_attribute(f"a[href='{event['url']}']", "href") == event["url"]
+    assert site.get(f"/api/registrations/{registration['token']}")["status"] == "confirmed"
+
+    # The same link again: no second confirmation, a page that says the link was used.
+    page.goto(link)
+    with page.expect_response(lambda r: r.request.method == "POST") as replayed:
+        page.click("#confirm")
+    assert replayed.value.status == 409
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "We could not confirm this place"
+    assert "already used" in page.locator("body").inner_text()
+    assert site.get(f"/api/registrations/{registration['token']}")["status"] == "confirmed"
+    outbox = site.get("/api/staff/outbox?recipient=amina@example.org", staff=True)["items"]
+    assert [m["kind"] for m in outbox].count("confirmed") == 1, "confirmed twice: two invitations were sent"
+    # The 409 page is a page, not an error: the only console line allowed is Chromium's note on the 409 itself.
+    assert all("409" in error for error in browser.errors), browser.errors
+
+
+ARABIC_TITLE = "منتدى الحقوق الرقمية والشمول ٢٠٢٤: لنتحدث عن مستقبل الإنترنت!"
+ARABIC_DESCRIPTION = "لقاء مجتمعي حول السياسات الرقمية، مع بث مباشر."
+# The x of an element's first and last characters and of the letter before the last (one text node).
+EDGES = """e => {
+    const text = [...e.childNodes].find(n => n.nodeType === Node.TEXT_NODE && n.data.trim());
+    const range = document.createRange();
+    const x = (i) => { range.setStart(text, i); range.setEnd(text, i + 1); return range.getBoundingClientRect().x; };
+    const n = text.data.trimEnd().length;
+    return {direction: getComputedStyle(e).direction, last: x(n - 1), before_last: x(n - 2)};
+}"""
+
+
+def assert_right_to_left(element: Locator) -> None:
+    """Laid out RTL: a closing "!" or "." sits LEFT of the word it ends, not at the far right (the LTR default)."""
+    edges = element.evaluate(EDGES)
+    assert edges["direction"] == "rtl", f"Arabic text laid out left to right: {element}"
+    assert edges["last"] < edges["before_last"], f"the closing punctuation is drawn at the start of {element}"
+
+
+def test_event_page_renders_an_arabic_title_intact_and_right_to_left(site: Site, browser: Browser) -> None:
+    site.calendar("browser-cal", "Browser calendar", "Africa/Cairo")
+    event = site.event(
+        calendar="browser-cal",
+        title=ARABIC_TITLE,
+        description=ARABIC_DESCRIPTION,
+        timezone="Africa/Cairo",
+        start=soon(25, "18:00:00"),
+        end=soon(25, "20:00:00"),
+        location={"name": "مكتبة الإسكندرية", "city": "الإسكندرية", "country": "EG"},
+    )
+    page = browser.page
+    page.goto(event["url"])
+
+    h1 = page.locator("h1")
+    assert h1.inner_text() == ARABIC_TITLE
+    body = page.locator("body").inner_text()
+    assert ARABIC_DESCRIPTION in body
+    assert "مكتبة الإسكندرية, الإسكندرية, EG" in body
+    assert "(Africa/Cairo)" in page.locator(".when").inner_text()
+    assert query(page.get_attribute("#add-google", "href"))["text"] == ARABIC_TITLE
+    assert query(page.get_attribute("#add-outlook", "href"))["subject"] == ARABIC_TITLE
+    assert_right_to_left(h1)
+    assert_right_to_left(page.get_by_text(ARABIC_DESCRIPTION))
+    assert_sound_html(browser, ARABIC_TITLE)
+
+    page.goto(f"{site.url}/calendars/browser-cal")
+    link = page.locator("ul li a")
+    assert link.inner_text() == ARABIC_TITLE
+    assert_right_to_left(link)
+    browser.assert_no_console_errors()
