@@ -29,6 +29,7 @@ from calendar_service.notifications.sender import SmtpTarget, send_due
 from calendar_service.registrations.controllers import RegistrationController
 from calendar_service.registrations.service import RegistrationService
 from calendar_service.settings import Settings, get_settings
+from calendar_service.staff.controllers import StaffController
 from calendar_service.web import dependencies as deps
 from calendar_service.web.errors import HANDLERS
 from calendar_service.web.health import HealthController
@@ -128,6 +129,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             PersonalFeedController,
             ConfirmPageController,
             RegistrationController,
+            StaffController,
         ],
         dependencies={
             "db_session": Provide(provide_db_session),

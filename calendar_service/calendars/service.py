@@ -12,6 +12,7 @@ from calendar_service.domain import links
 from calendar_service.domain.access import Staff, require_admin
 from calendar_service.domain.timezones import canonical_zone_name
 from calendar_service.errors import Conflict, InvalidInput, NotFound
+from calendar_service.staff.audit import AuditLog
 
 
 class CalendarService:
@@ -72,4 +73,8 @@ class CalendarService:
             await self.session.flush()
         except IntegrityError:
             raise Conflict(f"slug: a calendar '{data.slug}' already exists; choose another slug", "slug") from None
-        return self.to_read(row)
+        read = self.to_read(row)
+        AuditLog(self.session, self.now).record(
+            staff, "calendar.create", "calendar", row.slug, calendar=row.slug, after=read
+        )
+        return read

@@ -98,6 +98,8 @@ class Event(SQLModel, table=True):
     hosts: list[str] = json_column()
     speakers: list[dict[str, Any]] = json_column()
     capacity: int | None = None
+    # Places inside `capacity` kept for scholarship recipients; public registrations cannot take them.
+    reserved_seats: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     # Seats held (confirmed or awaiting confirmation), changed only by conditional UPDATEs.
     seats_taken: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     online_taken: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
@@ -152,6 +154,7 @@ class StaffToken(SQLModel, table=True):
     created_at: datetime = utc_column()
     last_used_at: datetime | None = utc_column(nullable=True)
     revoked_at: datetime | None = utc_column(nullable=True)
+    expires_at: datetime | None = utc_column(nullable=True)
 
 
 class Registration(SQLModel, table=True):
@@ -187,6 +190,10 @@ class Registration(SQLModel, table=True):
     confirmed_at: datetime | None = utc_column(nullable=True)
     cancelled_at: datetime | None = utc_column(nullable=True)
     attended_at: datetime | None = utc_column(nullable=True)
+    # A scholarship recipient's place (taken from the event's reserved scholarship seats).
+    scholarship: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    # Personal data erased (retention or the person's own request); counts stay.
+    erased_at: datetime | None = utc_column(nullable=True)
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -222,3 +229,128 @@ class IdempotencyRecord(SQLModel, table=True):
     status_code: int
     body: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     created_at: datetime = utc_column()
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who changed what: one row per staff write, written in the same transaction as the change."""
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (sa.Index("ix_audit_entry_target", "target_type", "target_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = utc_column(index=True)
+    actor_id: int | None = Field(default=None, foreign_key="staff_token.id", index=True)
+    actor_name: str = Field(max_length=200)
+    actor_role: str = Field(max_length=16)
+    action: str = Field(max_length=64, index=True)
+    target_type: str = Field(max_length=32)
+    target_id: str = Field(max_length=200)
+    calendar: str | None = Field(default=None, max_length=80, index=True)
+    diff: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+
+
+class SessionAttendance(SQLModel, table=True):
+    """Attendance at one session (occurrence) of a series, keyed by its original local start."""
+
+    __tablename__ = "session_attendance"
+    __table_args__ = (sa.UniqueConstraint("registration_id", "occurrence_local"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    registration_id: int = Field(foreign_key="registration.id", index=True, ondelete="CASCADE")
+    occurrence_local: datetime = local_column()
+    marked_at: datetime = utc_column()
+    marked_by: str = Field(max_length=200)
+
+
+class AnswerTotal(SQLModel, table=True):
+    """Per-event counts kept when personal data is erased (retention): status, mode, choice answers."""
+
+    __tablename__ = "answer_total"
+
+    event_id: int = Field(foreign_key="event.id", primary_key=True, ondelete="CASCADE")
+    question: str = Field(max_length=64, primary_key=True)
+    answer: str = Field(max_length=300, primary_key=True)
+    count: int = 0
+
+
+class ScholarshipProgram(SQLModel, table=True):
+    """One scholarship program per event. Money is stored in integer minor units (cents)."""
+
+    __tablename__ = "scholarship_program"
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", unique=True)
+    currency: str = Field(max_length=3)
+    budget_minor: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    # Awarded (awaiting an answer) + accepted; raised only by a conditional UPDATE that keeps it <= budget.
+    committed_minor: int = Field(default=0, sa_column=sa.Column(sa.BigInteger, nullable=False, server_default="0"))
+    opens_at: datetime = utc_column()
+    closes_at: datetime = utc_column()
+    settings: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    created_at: datetime = utc_column()
+    updated_at: datetime = utc_column()
+
+
+class ScholarshipApplication(SQLModel, table=True):
+    __tablename__ = "scholarship_application"
+    __table_args__ = (sa.UniqueConstraint("program_id", "email_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="scholarship_program.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    status: str = Field(max_length=16, index=True)
+    name: str = Field(max_length=200)
+    email: str = Field(max_length=320)
+    email_key: str = Field(max_length=320)
+    country: str = Field(max_length=2)
+    affiliation: str = Field(default="", max_length=300)
+    language: str | None = Field(default=None, max_length=64)
+    motivation: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    contribution: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    requested: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    requested_minor: int = Field(default=0, sa_column=sa.Column(sa.BigInteger, nullable=False))
+    would_attend_without_support: bool = False
+    answers: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    consent: bool = False
+    share_with_partners: bool = False
+    screening: str = Field(default="pending", max_length=16)
+    award: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    award_minor: int = Field(default=0, sa_column=sa.Column(sa.BigInteger, nullable=False))
+    awarded_at: datetime | None = utc_column(nullable=True)
+    answer_by: datetime | None = utc_column(nullable=True)
+    answered_at: datetime | None = utc_column(nullable=True)
+    registration_id: int | None = Field(default=None, foreign_key="registration.id")
+    submitted_at: datetime | None = utc_column(nullable=True)
+    created_at: datetime = utc_column()
+    updated_at: datetime = utc_column()
+    erased_at: datetime | None = utc_column(nullable=True)
+
+
+class ReviewAssignment(SQLModel, table=True):
+    __tablename__ = "review_assignment"
+    __table_args__ = (sa.UniqueConstraint("application_id", "reviewer_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="scholarship_application.id", index=True)
+    reviewer_id: int = Field(foreign_key="staff_token.id", index=True)
+    assigned_at: datetime = utc_column()
+
+
+class ScholarshipReview(SQLModel, table=True):
+    """A reviewer's screening vote or rubric scores for one application (one per phase)."""
+
+    __tablename__ = "scholarship_review"
+    __table_args__ = (sa.UniqueConstraint("application_id", "reviewer_id", "phase"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="scholarship_application.id", index=True)
+    reviewer_id: int = Field(foreign_key="staff_token.id", index=True)
+    phase: str = Field(max_length=16)
+    eligible: bool | None = None
+    scores: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    comment: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    conflict_of_interest: bool = False
+    created_at: datetime = utc_column()
+    updated_at: datetime = utc_column()

@@ -12,6 +12,11 @@ from calendar_service.errors import Forbidden
 
 ROLES = ("admin", "organizer", "reviewer")
 
+# What each staff endpoint declares (`opt=`); the staff dependency refuses an endpoint that declares nothing.
+ADMIN_ONLY = {"roles": ("admin",)}
+ORGANIZERS = {"roles": ("organizer",)}  # admins and organizers (then scoped to their calendars)
+REVIEWERS = {"roles": ("reviewer",)}  # admins and reviewers
+
 
 @dataclass(frozen=True, slots=True)
 class Staff:
@@ -34,6 +39,14 @@ def require_calendar_editor(staff: Staff, calendar_slug: str) -> None:
 def require_admin(staff: Staff, action: str) -> None:
     if staff.role != "admin":
         raise Forbidden(f"only an admin may {action}; your token's role is '{staff.role}'")
+
+
+def require_role(staff: Staff, roles: Sequence[str]) -> None:
+    """An endpoint's declared roles; admin may do everything."""
+    if staff.role == "admin" or staff.role in roles:
+        return
+    wanted = " or ".join(sorted({"admin", *roles}))
+    raise Forbidden(f"this needs a token with role {wanted}; yours is '{staff.role}'")
 
 
 def valid_role(role: str, calendars: Sequence[str]) -> None:

@@ -9,7 +9,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from calendar_service.calendars.schemas import CalendarCreate, CalendarList, CalendarRead
 from calendar_service.calendars.service import CalendarService
-from calendar_service.domain.access import Staff
+from calendar_service.domain.access import ADMIN_ONLY, ORGANIZERS, Staff
 from calendar_service.events.schemas import EventCreate, EventRead, EventUpdate, OccurrenceList, OverrideWrite
 from calendar_service.events.service import EventService
 
@@ -23,7 +23,7 @@ class CalendarController(Controller):
         """Every calendar, with its feed URLs."""
         return await calendars.list()
 
-    @post(operation_id="CreateCalendar")
+    @post(operation_id="CreateCalendar", opt=ADMIN_ONLY)
     async def create_calendar(
         self, data: JSONBody[CalendarCreate], calendars: NamedDependency[CalendarService], staff: NamedDependency[Staff]
     ) -> CalendarRead:
@@ -64,7 +64,7 @@ class EventController(Controller):
             start=from_, end=to, tz=tz, calendar=calendar, tag=tag, lang=lang, country=country, mode=mode, limit=limit
         )
 
-    @post(operation_id="CreateEvent")
+    @post(operation_id="CreateEvent", opt=ORGANIZERS)
     async def create_event(
         self, data: JSONBody[EventCreate], events: NamedDependency[EventService], staff: NamedDependency[Staff]
     ) -> EventRead:
@@ -78,7 +78,7 @@ class EventController(Controller):
         """One event; the private join link only for staff."""
         return await events.get(slug, optional_staff)
 
-    @patch("/{slug:str}", operation_id="UpdateEvent")
+    @patch("/{slug:str}", operation_id="UpdateEvent", opt=ORGANIZERS)
     async def update_event(
         self,
         slug: FromPath[str],
@@ -89,14 +89,14 @@ class EventController(Controller):
         """Change some fields; a change of time, recurrence or status raises `sequence`."""
         return await events.update(slug, data, staff)
 
-    @post("/{slug:str}/cancel", operation_id="CancelEvent", status_code=HTTP_200_OK)
+    @post("/{slug:str}/cancel", operation_id="CancelEvent", opt=ORGANIZERS, status_code=HTTP_200_OK)
     async def cancel_event(
         self, slug: FromPath[str], events: NamedDependency[EventService], staff: NamedDependency[Staff]
     ) -> EventRead:
         """Cancel: the event stays (status cancelled) so feeds can tell subscribers."""
         return await events.cancel(slug, staff)
 
-    @put("/{slug:str}/occurrences/{original_start:str}", operation_id="PutOccurrence")
+    @put("/{slug:str}/occurrences/{original_start:str}", operation_id="PutOccurrence", opt=ORGANIZERS)
     async def put_occurrence(
         self,
         slug: FromPath[str],
@@ -111,6 +111,7 @@ class EventController(Controller):
     @post(
         "/{slug:str}/occurrences/{original_start:str}/restore",
         operation_id="RestoreOccurrence",
+        opt=ORGANIZERS,
         status_code=HTTP_200_OK,
     )
     async def restore_occurrence(

@@ -44,6 +44,7 @@ from calendar_service.events.schemas import (
     OccurrenceList,
     OverrideWrite,
 )
+from calendar_service.staff.audit import AuditLog
 
 _TIME_FIELDS = (
     "timezone",
@@ -92,6 +93,7 @@ class EventService:
         self.organizer_email = organizer_email
         self.render_key = render_key(base_url, organizer_email)
         self.calendars = CalendarService(session, base_url, now)
+        self.audit = AuditLog(session, now)
 
     # -- reads ---------------------------------------------------------------------------------
 
@@ -168,11 +170,14 @@ class EventService:
         row = await self._insert_with_free_slug(data, calendar.id or 0, fields, timing)
         await self._write_facets(row)
         await self._bump_feeds({row.calendar_id})
-        return mapping.event_read(row, calendar.slug, [], self.base_url, include_private=True)
+        read = mapping.event_read(row, calendar.slug, [], self.base_url, include_private=True)
+        self.audit.record(staff, "event.create", "event", row.slug, calendar=calendar.slug, after=read)
+        return read
 
     async def update(self, slug: str, data: EventUpdate, staff: Staff) -> EventRead:
         row, calendar = await self._load(slug, for_update=True)
         require_calendar_editor(staff, calendar.slug)
+        snapshot = await self._snapshot(row, calendar)
         changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
         if not changes:
             raise InvalidInput("the body changes nothing; send at least one field", "body")
@@ -208,6 +213,7 @@ class EventService:
             await self.hooks.capacity_raised(row)
         if before != after:
             await self.hooks.schedule_changed(row, cancelled=row.status == "cancelled")
+        self.audit.record(staff, "event.update", "event", row.slug, calendar=calendar.slug, before=snapshot, after=read)
         return read
 
     async def cancel(self, slug: str, staff: Staff) -> EventRead:
@@ -216,16 +222,19 @@ class EventService:
         if row.status == "cancelled":
             overrides = (await self._overrides([row.id or 0])).get(row.id or 0, [])
             return mapping.event_read(row, calendar.slug, overrides, self.base_url, include_private=True)
+        snapshot = await self._snapshot(row, calendar)
         row.status = "cancelled"
         row.sequence += 1
         read = await self._finish(row, calendar)
         await self.hooks.schedule_changed(row, cancelled=True)
+        self.audit.record(staff, "event.cancel", "event", row.slug, calendar=calendar.slug, before=snapshot, after=read)
         return read
 
     async def put_occurrence(self, slug: str, original_start: str, data: OverrideWrite, staff: Staff) -> EventRead:
         row, calendar = await self._load(slug, for_update=True)
         require_calendar_editor(staff, calendar.slug)
         original = parse_series_point(original_start, row.all_day, "original_start")
+        snapshot = await self._snapshot(row, calendar)
         existing = (await self._overrides([row.id or 0])).get(row.id or 0, [])
         timing = mapping.timing_of(row, [o for o in existing if o.original_local != original])
         override = parse_override(
@@ -245,12 +254,23 @@ class EventService:
         await self.session.flush()
         read = await self._finish(row, calendar)
         await self.hooks.schedule_changed(row, cancelled=False)
+        self.audit.record(
+            staff,
+            "event.occurrence",
+            "event",
+            row.slug,
+            calendar=calendar.slug,
+            before=snapshot,
+            after=read,
+            detail={"occurrence": original_start},
+        )
         return read
 
     async def delete_occurrence(self, slug: str, original_start: str, staff: Staff) -> EventRead:
         row, calendar = await self._load(slug, for_update=True)
         require_calendar_editor(staff, calendar.slug)
         original = parse_series_point(original_start, row.all_day, "original_start")
+        snapshot = await self._snapshot(row, calendar)
         result = await self.session.execute(
             delete(OccurrenceOverride).where(
                 OccurrenceOverride.event_id == row.id,
@@ -260,7 +280,18 @@ class EventService:
         if not getattr(result, "rowcount", 0):
             raise NotFound(f"occurrence {original_start} of '{slug}' has no changes to undo")
         row.sequence += 1
-        return await self._finish(row, calendar)
+        read = await self._finish(row, calendar)
+        self.audit.record(
+            staff,
+            "event.occurrence_restore",
+            "event",
+            row.slug,
+            calendar=calendar.slug,
+            before=snapshot,
+            after=read,
+            detail={"occurrence": original_start},
+        )
+        return read
 
     async def refresh_derived(self) -> int:
         """Recompute UTC columns and feed blocks made with another tz database or renderer.
@@ -278,6 +309,10 @@ class EventService:
         return len(rows)
 
     # -- helpers -------------------------------------------------------------------------------
+
+    async def _snapshot(self, row: Event, calendar: Calendar) -> EventRead:
+        overrides = (await self._overrides([row.id or 0])).get(row.id or 0, [])
+        return mapping.event_read(row, calendar.slug, overrides, self.base_url, include_private=True)
 
     async def _finish(self, row: Event, calendar: Calendar, old_calendar_id: int | None = None) -> EventRead:
         """After any change: derive UTC columns, re-render the feed block, raise the feed versions."""

@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
-from calendar_service.domain.access import Staff
+from calendar_service.domain.access import ADMIN_ONLY, ORGANIZERS, Staff
 from calendar_service.registrations.outbox_view import OutboxList, OutboxView
 from calendar_service.registrations.schemas import (
     ConfirmationRead,
@@ -73,7 +73,7 @@ class RegistrationController(Controller):
         """Replace the personal feed link (the old one stops working)."""
         return await registrations.rotate_feed(token)
 
-    @get("/api/staff/events/{slug:str}/registrations", operation_id="ListRegistrations")
+    @get("/api/staff/events/{slug:str}/registrations", operation_id="ListRegistrations", opt=ORGANIZERS)
     async def list_registrations(
         self,
         slug: FromPath[str],
@@ -85,7 +85,12 @@ class RegistrationController(Controller):
         """Registrations of one event with waitlist positions; `q` searches name and email."""
         return await registrations.list_for_staff(slug, staff, status, q)
 
-    @post("/api/staff/registrations/{registration_id:int}/attend", operation_id="CheckIn", status_code=HTTP_200_OK)
+    @post(
+        "/api/staff/registrations/{registration_id:int}/attend",
+        operation_id="CheckIn",
+        opt=ORGANIZERS,
+        status_code=HTTP_200_OK,
+    )
     async def check_in(
         self,
         registration_id: FromPath[int],
@@ -95,7 +100,11 @@ class RegistrationController(Controller):
         """Mark a confirmed registrant as attended."""
         return await registrations.mark_attended(registration_id, staff)
 
-    @patch("/api/staff/registrations/{registration_id:int}", operation_id="ChangeRegistrationStatus")
+    @patch(
+        "/api/staff/registrations/{registration_id:int}",
+        operation_id="ChangeRegistrationStatus",
+        opt=ORGANIZERS,
+    )
     async def change_status(
         self,
         registration_id: FromPath[int],
@@ -106,7 +115,12 @@ class RegistrationController(Controller):
         """Confirm (needs a free place), cancel (frees it and promotes) or check in one registration."""
         return await registrations.change_status(registration_id, data.status, staff)
 
-    @post("/api/staff/events/{slug:str}/messages", operation_id="MessageRegistrants", status_code=HTTP_200_OK)
+    @post(
+        "/api/staff/events/{slug:str}/messages",
+        operation_id="MessageRegistrants",
+        opt=ORGANIZERS,
+        status_code=HTTP_200_OK,
+    )
     async def message_registrants(
         self,
         slug: FromPath[str],
@@ -117,7 +131,7 @@ class RegistrationController(Controller):
         """Queue one email per registrant in `statuses` (default: confirmed and awaiting confirmation)."""
         return await registrations.message_registrants(slug, data.subject, data.body, list(data.statuses), staff)
 
-    @get("/api/staff/outbox", operation_id="ListOutbox")
+    @get("/api/staff/outbox", operation_id="ListOutbox", opt=ADMIN_ONLY)
     async def list_outbox(
         self,
         outbox: NamedDependency[OutboxView],

@@ -48,6 +48,7 @@ from calendar_service.registrations.schemas import (
     StaffRegistrationRead,
 )
 from calendar_service.settings import Settings
+from calendar_service.staff.audit import AuditLog
 
 
 def hash_token(token: str) -> str:
@@ -60,6 +61,7 @@ class RegistrationService:
         self.settings = settings
         self.base_url = settings.base_url
         self.now = now
+        self.audit = AuditLog(session, now)
 
     # -- public --------------------------------------------------------------------------------
 
@@ -172,9 +174,11 @@ class RegistrationService:
         await self._require_editor(event, staff)
         if registration.status not in ("confirmed", "attended"):
             raise Conflict(f"only confirmed registrations can be checked in; this one is {registration.status}")
+        previous = registration.status
         registration.status = "attended"
         registration.attended_at = registration.updated_at = self.now
         await self.session.flush()
+        await self._audit_status(staff, event, registration, previous, "registration.check_in")
         return await self.list_for_staff(event.slug, staff)
 
     async def change_status(self, registration_id: int, status: str, staff: Staff) -> StaffRegistrationList:
@@ -189,8 +193,10 @@ class RegistrationService:
             return await self.mark_attended(registration_id, staff)
         if status == registration.status:
             return await self.list_for_staff(event.slug, staff)
+        previous = registration.status
         if status == "cancelled":
             await self._end(event, registration, await self._cancelled_message(event, registration))
+            await self._audit_status(staff, event, registration, previous, "registration.status")
             return await self.list_for_staff(event.slug, staff)
         if registration.status == "cancelled":
             raise Conflict("a cancelled registration cannot be confirmed; the person can register again")
@@ -202,6 +208,7 @@ class RegistrationService:
         registration.confirmed_at = registration.updated_at = self.now
         await self.session.flush()
         enqueue(self.session, await self._promoted_message(event, registration), self.now, registration.id)
+        await self._audit_status(staff, event, registration, previous, "registration.status")
         return await self.list_for_staff(event.slug, staff)
 
     async def message_registrants(
@@ -226,7 +233,31 @@ class RegistrationService:
                 registration.id,
             )
         await self.session.flush()
+        calendar = await self.session.get_one(Calendar, event.calendar_id)
+        self.audit.record(
+            staff,
+            "registration.message",
+            "event",
+            event.slug,
+            calendar=calendar.slug,
+            detail={"subject": subject, "statuses": statuses, "recipients": len(rows)},
+        )
         return StaffMessageResult(queued=len(rows), recipients=[r.email for r in rows])
+
+    async def _audit_status(
+        self, staff: Staff, event: Event, registration: Registration, previous: str, action: str
+    ) -> None:
+        calendar = await self.session.get_one(Calendar, event.calendar_id)
+        self.audit.record(
+            staff,
+            action,
+            "registration",
+            registration.id,
+            calendar=calendar.slug,
+            before={"status": previous},
+            after={"status": registration.status},
+            detail={"event": event.slug},
+        )
 
     async def promote(self, event: Event, mode: str) -> list[Registration]:
         """Give free seats to waitlisted people in arrival order (the event row is locked)."""

@@ -12,7 +12,7 @@ from litestar.di import NamedDependency
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from calendar_service.calendars.service import CalendarService
-from calendar_service.domain.access import Staff
+from calendar_service.domain.access import Staff, require_role
 from calendar_service.events.service import EventService
 from calendar_service.feeds.cache import FeedCache
 from calendar_service.feeds.service import FeedService
@@ -48,8 +48,20 @@ def provide_calendar_service(
     return CalendarService(db_session, settings.base_url, now)
 
 
-async def provide_staff(request: Request[object, object, State], db_session: NamedDependency[AsyncSession]) -> Staff:
-    return await TokenService(db_session).authenticate(request.headers.get("authorization"))
+class UndeclaredRoles(RuntimeError):
+    """A staff endpoint without `opt={"roles": ...}`: a programming error, refused rather than left open."""
+
+
+async def provide_staff(
+    request: Request[object, object, State], db_session: NamedDependency[AsyncSession], now: NamedDependency[datetime]
+) -> Staff:
+    """The calling staff member, checked against the roles the endpoint declares (`opt["roles"]`)."""
+    roles = request.route_handler.opt.get("roles")
+    if not roles:
+        raise UndeclaredRoles(f"{request.route_handler.handler_name} declares no roles")
+    staff = await TokenService(db_session).authenticate(request.headers.get("authorization"), now)
+    require_role(staff, roles)
+    return staff
 
 
 async def provide_optional_staff(
@@ -58,7 +70,7 @@ async def provide_optional_staff(
     header = request.headers.get("authorization")
     if header is None:
         return None
-    return await TokenService(db_session).authenticate(header)
+    return await TokenService(db_session).authenticate(header, request.app.state.clock())
 
 
 class PublicServices:
