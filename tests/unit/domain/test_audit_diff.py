@@ -4,7 +4,11 @@ from calendar_service.domain.audit import diff_of
 def test_only_changed_fields_appear_with_before_and_after() -> None:
     before = {"title": "Forum", "capacity": 50, "tags": ["a"], "location": {"city": "Accra", "country": "GH"}}
     after = {"title": "Forum", "capacity": 60, "tags": ["a", "b"], "location": {"city": "Kumasi", "country": "GH"}}
-    assert diff_of(before, after) == {"capacity": [50, 60], "location.city": ["Accra", "Kumasi"], "tags": [["a"], ["a", "b"]]}
+    assert diff_of(before, after) == {
+        "capacity": [50, 60],
+        "location.city": ["Accra", "Kumasi"],
+        "tags": [["a"], ["a", "b"]],
+    }
 
 
 def test_creation_and_deletion_diff_against_nothing() -> None:
