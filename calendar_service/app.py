@@ -24,9 +24,10 @@ from calendar_service.db.engine import create_engine, create_session_maker
 from calendar_service.db.migrate import ensure_migrated
 from calendar_service.events.controllers import CalendarController, EventController
 from calendar_service.events.service import EventService
+from calendar_service.exports.controllers import ExportController
 from calendar_service.feeds.cache import FeedCache
 from calendar_service.notifications.sender import SmtpTarget, send_due
-from calendar_service.registrations.controllers import RegistrationController
+from calendar_service.registrations.controllers import AttendanceController, RegistrationController
 from calendar_service.registrations.service import RegistrationService
 from calendar_service.settings import Settings, get_settings
 from calendar_service.staff.controllers import StaffController
@@ -129,6 +130,8 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             PersonalFeedController,
             ConfirmPageController,
             RegistrationController,
+            AttendanceController,
+            ExportController,
             StaffController,
         ],
         dependencies={

@@ -82,6 +82,17 @@ class RegistrationSettings(Struct, forbid_unknown_fields=True):
     offer_hours: Annotated[int, Meta(ge=1, le=720)] = 24
     waitlist: bool = True
     questions: Annotated[list[Question], Meta(max_length=50)] = msgspec.field(default_factory=list)
+    completion_percent: (
+        Annotated[
+            int,
+            Meta(
+                ge=1,
+                le=100,
+                description="For a series: the share of sessions a registrant must attend to complete the programme",
+            ),
+        ]
+        | None
+    ) = None
 
 
 Labels = Annotated[list[Annotated[str, Meta(max_length=64)]], Meta(max_length=50)]

@@ -1,17 +1,22 @@
 """HTTP for registrations: public register, token-holder view/cancel, staff lists and check-in."""
 
 import hashlib
+from datetime import datetime
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get, patch, post
+from litestar import Controller, Request, Response, get, patch, post, put
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
 from litestar.status_codes import HTTP_200_OK
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from calendar_service.domain.access import ADMIN_ONLY, ORGANIZERS, Staff
+from calendar_service.registrations.attendance import AttendanceService
 from calendar_service.registrations.outbox_view import OutboxList, OutboxView
 from calendar_service.registrations.schemas import (
+    AttendanceMark,
+    AttendanceSummary,
     ConfirmationRead,
     RegistrationCreate,
     RegistrationRead,
@@ -141,3 +146,35 @@ class RegistrationController(Controller):
     ) -> OutboxList:
         """Messages written by the service, newest first, with their sending state (admin)."""
         return await outbox.list(staff, recipient, limit)
+
+
+class AttendanceController(Controller):
+    tags = ["attendance"]
+
+    @put(
+        "/api/staff/events/{slug:str}/sessions/{original_start:str}/attendance",
+        operation_id="MarkSessionAttendance",
+        opt=ORGANIZERS,
+    )
+    async def mark_attendance(
+        self,
+        slug: FromPath[str],
+        original_start: FromPath[str],
+        data: JSONBody[AttendanceMark],
+        db_session: NamedDependency[AsyncSession],
+        now: NamedDependency[datetime],
+        staff: NamedDependency[Staff],
+    ) -> AttendanceSummary:
+        """Mark (or with `attended: false` unmark) registrants as present at one session of a series."""
+        return await AttendanceService(db_session, now).mark(slug, original_start, data, staff)
+
+    @get("/api/staff/events/{slug:str}/attendance", operation_id="GetAttendance", opt=ORGANIZERS)
+    async def get_attendance(
+        self,
+        slug: FromPath[str],
+        db_session: NamedDependency[AsyncSession],
+        now: NamedDependency[datetime],
+        staff: NamedDependency[Staff],
+    ) -> AttendanceSummary:
+        """Every session, the sessions needed to complete, and each registrant's count and completion."""
+        return await AttendanceService(db_session, now).summary(slug, staff)

@@ -87,3 +87,22 @@ class StaffMessage(Struct, forbid_unknown_fields=True):
 class StaffMessageResult(Struct, kw_only=True):
     queued: int
     recipients: list[str]
+
+
+class AttendanceMark(Struct, forbid_unknown_fields=True):
+    registration_ids: Annotated[list[int], Meta(min_length=1, max_length=5000)]
+    attended: bool = True
+
+
+class AttendanceItem(Struct, kw_only=True):
+    registration_id: int
+    name: str
+    sessions_attended: int
+    attended: list[str]
+    completed: bool | None
+
+
+class AttendanceSummary(Struct, kw_only=True):
+    sessions: list[str]
+    sessions_needed: int | None
+    items: list[AttendanceItem]

@@ -493,7 +493,10 @@ class RegistrationService:
     async def _take_seat(self, event: Event, mode: str) -> bool:
         stmt = update(Event).where(Event.id == event.id)  # type: ignore[arg-type]
         if mode == "in_person":
-            stmt = stmt.where(or_(Event.capacity.is_(None), Event.seats_taken < Event.capacity))  # type: ignore[union-attr,operator]
+            # Places reserved for scholarship recipients are not for the public (nor for the waitlist).
+            stmt = stmt.where(
+                or_(Event.capacity.is_(None), Event.seats_taken + Event.reserved_seats < Event.capacity)  # type: ignore[union-attr,operator]
+            )
             stmt = stmt.values(seats_taken=Event.seats_taken + 1)
         else:
             cap = (event.registration or {}).get("online_capacity")

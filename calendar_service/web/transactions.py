@@ -49,6 +49,18 @@ async def provide_db_session(request: Request[Any, Any, State]) -> AsyncGenerato
         raise
     else:
         await session.commit()
+    # The unit of work is over: free the connection and the write gate now, not after the body is
+    # sent (a streamed export may take minutes and reads on its own read-only session).
+    await _release(request.scope["state"])
+
+
+async def _release(state: dict[str, Any]) -> None:
+    session: AsyncSession | None = state.pop(SESSION_KEY, None)
+    if session is not None:
+        await session.close()
+    gate: asyncio.Lock | None = state.pop(GATE_KEY, None)
+    if gate is not None:
+        gate.release()
 
 
 def open_read_session(request: Request[Any, Any, State]) -> AsyncSession:
@@ -64,10 +76,7 @@ class TransactionMiddleware(ASGIMiddleware):
             await next_app(scope, receive, send)
         finally:
             state = scope.get("state", {})
-            for key in (SESSION_KEY, READ_SESSION_KEY):
-                session: AsyncSession | None = state.pop(key, None)
-                if session is not None:
-                    await session.close()
-            gate: asyncio.Lock | None = state.pop(GATE_KEY, None)
-            if gate is not None:
-                gate.release()
+            read_session: AsyncSession | None = state.pop(READ_SESSION_KEY, None)
+            if read_session is not None:
+                await read_session.close()
+            await _release(state)

@@ -1,0 +1,1 @@
+"""Staff exports: attendee and scholarship lists as CSV, XLSX and JSON."""
