@@ -31,6 +31,9 @@ class Settings:
     uid_domain: str = "calendar-service"
     organizer_email: str | None = None
     check_migrations: bool = True
+    # Personal data of registrations and applications is erased this many days after an event ends
+    # (`calendar-service retention`); None: only when the command is given --days.
+    retention_days: int | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -54,6 +57,7 @@ class Settings:
             redis_url=env.get("REDIS_URL") or None,
             uid_domain=env.get("UID_DOMAIN", "calendar-service"),
             organizer_email=env.get("ORGANIZER_EMAIL") or None,
+            retention_days=int(env["RETENTION_DAYS"]) if env.get("RETENTION_DAYS") else None,
         )
 
 

@@ -46,7 +46,7 @@ class AttendanceService:
         return found
 
     async def mark(self, slug: str, original_start: str, data: AttendanceMark, staff: Staff) -> AttendanceSummary:
-        event, calendar = await self._event(slug, staff)
+        event, calendar = await self.event_for(slug, staff)
         plan = await self.plan(event)
         session = parse_series_point(original_start, event.all_day, "original_start")
         if session not in plan.sessions:
@@ -116,7 +116,7 @@ class AttendanceService:
         return await self._summary(event, plan)
 
     async def summary(self, slug: str, staff: Staff) -> AttendanceSummary:
-        event, _ = await self._event(slug, staff)
+        event, _ = await self.event_for(slug, staff)
         return await self._summary(event, await self.plan(event))
 
     async def _summary(self, event: Event, plan: Programme) -> AttendanceSummary:
@@ -144,7 +144,7 @@ class AttendanceService:
             ],
         )
 
-    async def _event(self, slug: str, staff: Staff) -> tuple[Event, Calendar]:
+    async def event_for(self, slug: str, staff: Staff) -> tuple[Event, Calendar]:
         event = await self.session.scalar(select(Event).where(Event.slug == slug))
         if event is None:
             raise NotFound(f"no event '{slug}'; GET /api/events lists events")

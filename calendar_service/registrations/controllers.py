@@ -14,10 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from calendar_service.domain.access import ADMIN_ONLY, ORGANIZERS, Staff
 from calendar_service.registrations.attendance import AttendanceService
 from calendar_service.registrations.outbox_view import OutboxList, OutboxView
+from calendar_service.registrations.retention import RetentionService, answer_totals
 from calendar_service.registrations.schemas import (
     AttendanceMark,
     AttendanceSummary,
     ConfirmationRead,
+    ErasureRead,
     RegistrationCreate,
     RegistrationRead,
     StaffMessage,
@@ -26,6 +28,7 @@ from calendar_service.registrations.schemas import (
     StaffStatusChange,
 )
 from calendar_service.registrations.service import RegistrationService
+from calendar_service.settings import Settings
 
 IdempotencyKey = Annotated[
     str | None,
@@ -70,6 +73,21 @@ class RegistrationController(Controller):
     ) -> ConfirmationRead:
         """Confirm a held place with the single-use link from the email (409 if reused, 410 if expired)."""
         return await registrations.confirm(confirm_token)
+
+    @post("/api/registrations/{token:str}/erase", operation_id="EraseRegistration", status_code=HTTP_200_OK)
+    async def erase_registration(
+        self,
+        token: FromPath[str],
+        db_session: NamedDependency[AsyncSession],
+        now: NamedDependency[datetime],
+        settings: NamedDependency[Settings],
+    ) -> ErasureRead:
+        """Right to erasure: cancel the place (the next person is promoted) and erase name, email and answers.
+
+        The link stops working; only anonymous counts remain.
+        """
+        await RetentionService(db_session, settings, now).erase_own(token)
+        return ErasureRead(status="erased", detail="your registration is cancelled and your personal data erased")
 
     @post("/api/registrations/{token:str}/feed-token", operation_id="RotateFeedToken", status_code=HTTP_200_OK)
     async def rotate_feed_token(
@@ -167,6 +185,18 @@ class AttendanceController(Controller):
     ) -> AttendanceSummary:
         """Mark (or with `attended: false` unmark) registrants as present at one session of a series."""
         return await AttendanceService(db_session, now).mark(slug, original_start, data, staff)
+
+    @get("/api/staff/events/{slug:str}/answer-totals", operation_id="GetAnswerTotals", opt=ORGANIZERS)
+    async def get_answer_totals(
+        self,
+        slug: FromPath[str],
+        db_session: NamedDependency[AsyncSession],
+        now: NamedDependency[datetime],
+        staff: NamedDependency[Staff],
+    ) -> dict[str, dict[str, int]]:
+        """Counts kept when personal data was erased: closed answers, `_status` and `_mode`, per value."""
+        event, _ = await AttendanceService(db_session, now).event_for(slug, staff)
+        return await answer_totals(db_session, event.id or 0)
 
     @get("/api/staff/events/{slug:str}/attendance", operation_id="GetAttendance", opt=ORGANIZERS)
     async def get_attendance(

@@ -106,3 +106,8 @@ class AttendanceSummary(Struct, kw_only=True):
     sessions: list[str]
     sessions_needed: int | None
     items: list[AttendanceItem]
+
+
+class ErasureRead(Struct, kw_only=True):
+    status: Literal["erased"]
+    detail: str

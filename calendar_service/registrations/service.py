@@ -371,7 +371,7 @@ class RegistrationService:
         )
         await self._end(event, registration, message)
 
-    async def _end(self, event: Event, registration: Registration, message: messages.Message) -> None:
+    async def _end(self, event: Event, registration: Registration, message: messages.Message | None) -> None:
         """Cancel (by the person, staff or a lapsed deadline): free the place, tell them, promote the next."""
         freed = registration.holds_seat
         registration.status = "cancelled"
@@ -381,7 +381,8 @@ class RegistrationService:
         if freed:
             await self._release_seat(event, registration.attendance_mode)
         await self.session.flush()
-        enqueue(self.session, message, self.now, registration.id)
+        if message is not None:
+            enqueue(self.session, message, self.now, registration.id)
         if freed:
             await self.promote(event, registration.attendance_mode)
 
