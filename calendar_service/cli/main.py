@@ -1,180 +1,69 @@
-"""The `calendar-service` command: migrate, load fixtures, serve, manage staff tokens."""
+"""The `calendar-service` command.
 
-import argparse
-import asyncio
+Every command lives in a module of this package; this one assembles them
+and runs one, turning an expected failure into a single `error: …` line on
+stderr and a non-zero exit code (1: could not be done, 2: refused input).
+Set CALENDAR_SERVICE_DEBUG=1 to see the traceback of an unexpected error.
+"""
+
 import logging
+import os
 import sys
-from collections.abc import Awaitable, Callable, Sequence
-from pathlib import Path
-from typing import TypeVar
+from collections.abc import Sequence
 
-from sqlalchemy.ext.asyncio import AsyncSession
+import typer
+from typer._click.exceptions import NoArgsIsHelpError  # typer vendors click; no public name for it
 
-from calendar_service.cli.fixtures import FixtureError, database_is_empty, load_fixtures
-from calendar_service.clock import utcnow
-from calendar_service.db.engine import create_engine, create_session_maker
-from calendar_service.db.migrate import upgrade
-from calendar_service.domain.access import ROLES
-from calendar_service.errors import DomainError
-from calendar_service.notifications.sender import SmtpTarget, send_due
-from calendar_service.settings import get_settings
-from calendar_service.staff.tokens import TokenService
+from calendar_service.cli import backup, ics_import, restore, server
+from calendar_service.cli.runner import explain
+from calendar_service.cli.tokens import tokens
 
-T = TypeVar("T")
-
-
-async def _in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    engine = create_engine(get_settings().database_url, pool=False)
-    try:
-        async with create_session_maker(engine)() as session, session.begin():
-            return await work(session)
-    finally:
-        await engine.dispose()
-
-
-def cmd_migrate(_: argparse.Namespace) -> int:
-    upgrade(get_settings().database_url)
-    print("database is at the latest schema")
-    return 0
+app = typer.Typer(
+    name="calendar-service",
+    help="Events with real time zones: run the service, manage staff tokens, back up and import events.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.command("migrate")(server.migrate)
+app.command("load-fixtures")(server.load_fixtures_command)
+app.command("serve")(server.serve)
+app.command("send-mail")(server.send_mail)
+app.add_typer(tokens, name="token")
+app.command("backup")(backup.backup_command)
+app.command("restore")(restore.restore_command)
+app.command("import-ics")(ics_import.import_ics_command)
 
 
-def cmd_load_fixtures(args: argparse.Namespace) -> int:
-    directory = Path(args.dir)
-
-    async def work(session: AsyncSession) -> str:
-        if args.if_empty and not await database_is_empty(session):
-            return "database already has data; fixtures not loaded"
-        calendars, events = await load_fixtures(session, directory, get_settings())
-        return f"loaded {calendars} calendar(s) and {events} event(s) from {directory}"
-
-    try:
-        print(asyncio.run(_in_transaction(work)))
-    except FixtureError as exc:
-        print(f"error: {exc}; nothing was loaded", file=sys.stderr)
-        return 1
-    return 0
-
-
-def cmd_token_create(args: argparse.Namespace) -> int:
-    async def work(session: AsyncSession) -> str:
-        row, token = await TokenService(session).create(
-            name=args.name, role=args.role, calendars=args.calendar or [], now=utcnow()
-        )
-        scope = f" for calendars {', '.join(row.calendars)}" if row.calendars else ""
-        print(f"created {row.role} token #{row.id} '{row.name}'{scope}; it is shown once, store it now:")
-        return token
-
-    try:
-        print(asyncio.run(_in_transaction(work)))
-    except DomainError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
-        return 2
-    return 0
-
-
-def cmd_token_list(_: argparse.Namespace) -> int:
-    async def work(session: AsyncSession) -> None:
-        for row in await TokenService(session).list():
-            state = f"revoked {row.revoked_at:%Y-%m-%d}" if row.revoked_at else "active"
-            scope = ",".join(row.calendars) or "-"
-            print(f"{row.id}\t{row.prefix}…\t{row.role}\t{scope}\t{state}\t{row.name}")
-
-    asyncio.run(_in_transaction(work))
-    return 0
-
-
-def cmd_token_revoke(args: argparse.Namespace) -> int:
-    async def work(session: AsyncSession) -> str:
-        row = await TokenService(session).revoke(args.id, utcnow())
-        return f"token #{row.id} '{row.name}' is revoked"
-
-    try:
-        print(asyncio.run(_in_transaction(work)))
-    except DomainError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
-        return 2
-    return 0
-
-
-def cmd_send_mail(args: argparse.Namespace) -> int:
-    settings = get_settings()
-    if not settings.smtp_url:
-        print("error: set SMTP_URL (e.g. smtp://user:pass@mail.example.org:587?starttls=1)", file=sys.stderr)
-        return 2
-    target = SmtpTarget.parse(settings.smtp_url, settings.organizer_email or "events@localhost")
-
-    async def run() -> None:
-        engine = create_engine(settings.database_url)
-        try:
-            while True:
-                sent, failed = await send_due(create_session_maker(engine), target, utcnow())
-                if sent or failed:
-                    print(f"sent {sent}, failed {failed} (failed ones stay queued)")
-                if args.once:
-                    return
-                await asyncio.sleep(args.interval)
-        finally:
-            await engine.dispose()
-
-    asyncio.run(run())
-    return 0
-
-
-def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    settings = get_settings()
-    uvicorn.run(
-        "calendar_service.asgi:app",
-        host=args.host or settings.host,
-        port=args.port or settings.port,
-        workers=args.workers,
-        proxy_headers=False,
-        log_level="info",
-    )
-    return 0
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="calendar-service", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    sub.add_parser("migrate", help="apply database migrations (DATABASE_URL)").set_defaults(func=cmd_migrate)
-
-    fixtures = sub.add_parser("load-fixtures", help="load calendars.json and events.json")
-    fixtures.add_argument("--dir", default="fixtures")
-    fixtures.add_argument("--if-empty", action="store_true", help="only when the database has no calendar yet")
-    fixtures.set_defaults(func=cmd_load_fixtures)
-
-    serve = sub.add_parser("serve", help="serve HTTP (HOST, PORT)")
-    serve.add_argument("--host")
-    serve.add_argument("--port", type=int)
-    serve.add_argument("--workers", type=int, default=1)
-    serve.set_defaults(func=cmd_serve)
-
-    mail = sub.add_parser("send-mail", help="send the outbox over SMTP_URL (the server also does, every 5 s)")
-    mail.add_argument("--once", action="store_true", help="one pass, then exit")
-    mail.add_argument("--interval", type=float, default=5.0)
-    mail.set_defaults(func=cmd_send_mail)
-
-    token = sub.add_parser("token", help="staff tokens").add_subparsers(dest="token_command", required=True)
-    create = token.add_parser("create", help="create a token; printed once, as the last line")
-    create.add_argument("--role", required=True, choices=ROLES)
-    create.add_argument("--name", required=True)
-    create.add_argument("--calendar", action="append", help="limit an organizer to this calendar (repeatable)")
-    create.set_defaults(func=cmd_token_create)
-    token.add_parser("list", help="list tokens (never the secret)").set_defaults(func=cmd_token_list)
-    revoke = token.add_parser("revoke", help="revoke a token by id")
-    revoke.add_argument("id", type=int)
-    revoke.set_defaults(func=cmd_token_revoke)
-    return parser
+def _fail(message: str, code: int) -> int:
+    print(f"error: {message}", file=sys.stderr, flush=True)
+    return code
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit code (the console script passes it to the shell)."""
     logging.basicConfig(level=logging.WARNING)
-    args = build_parser().parse_args(argv)
-    result: int = args.func(args)
-    return result
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(
+            args=list(argv) if argv is not None else sys.argv[1:],
+            prog_name="calendar-service",
+            standalone_mode=False,
+        )
+    except NoArgsIsHelpError as exc:
+        exc.show()
+        return exc.exit_code
+    except typer.Abort:
+        return _fail("aborted", 130)
+    except Exception as exc:
+        explained = explain(exc)
+        if explained is None:
+            if os.environ.get("CALENDAR_SERVICE_DEBUG"):
+                raise
+            return _fail(f"unexpected {type(exc).__name__}: {exc} (CALENDAR_SERVICE_DEBUG=1 shows where)", 1)
+        return _fail(*explained)
+    return result if isinstance(result, int) else 0
 
 
 if __name__ == "__main__":
