@@ -34,6 +34,7 @@ Decisions:
 """
 
 import csv
+import io
 import json
 import re
 import unicodedata
@@ -158,6 +159,13 @@ class _CsvRows:
         self._writer.writerow([cell_text(value) for value in row])
         return self._out.take() if self._out.full else None
 
+    def add_page(self, rows: Sequence[Sequence[object]]) -> bytes | None:
+        """Many rows at once: one csv call and one encode per page instead of per row."""
+        buffer = io.StringIO()
+        csv.writer(buffer, dialect=_Rfc4180).writerows([[cell_text(value) for value in row] for row in rows])
+        self._out.write(buffer.getvalue())
+        return self._out.take() if self._out.full else None
+
     def finish(self) -> bytes:
         return self._out.take()
 
@@ -185,6 +193,22 @@ async def acsv_chunks(
     writer = _CsvRows(header, bom=bom, chunk_bytes=chunk_bytes)
     async for row in rows:
         if (chunk := writer.add(row)) is not None:
+            yield chunk
+    if tail := writer.finish():
+        yield tail
+
+
+async def acsv_pages(
+    header: Sequence[str],
+    pages: AsyncIterable[Sequence[Sequence[object]]],
+    *,
+    bom: bool = False,
+    chunk_bytes: int = CHUNK_BYTES,
+) -> AsyncIterator[bytes]:
+    """`acsv_chunks` over pages of rows (a database page at a time): the same bytes, less overhead."""
+    writer = _CsvRows(header, bom=bom, chunk_bytes=chunk_bytes)
+    async for page in pages:
+        if (chunk := writer.add_page(page)) is not None:
             yield chunk
     if tail := writer.finish():
         yield tail

@@ -13,20 +13,21 @@ Decisions:
   its label; multi-choice answers are joined with "; ".
 """
 
-from collections.abc import AsyncIterator, Callable, Sequence
+import json
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from calendar_service.db.tables import Calendar, Event, Registration, SessionAttendance
 from calendar_service.domain import registration as rules
 from calendar_service.domain.access import Staff, require_calendar_editor
 from calendar_service.domain.attendance import Programme
-from calendar_service.domain.exports import acsv_chunks, ajson_chunks, content_disposition, export_filename
-from calendar_service.domain.timezones import get_zone, iso_utc, iso_with_offset
+from calendar_service.domain.exports import acsv_pages, ajson_chunks, content_disposition, export_filename
+from calendar_service.domain.timezones import get_zone
 from calendar_service.errors import InvalidInput, NotFound
 from calendar_service.exports.xlsx import axlsx_chunks
 from calendar_service.registrations.attendance import AttendanceService
@@ -38,6 +39,7 @@ FORMATS = {
     "json": "application/json",
 }
 PAGE = 1000
+TIME_KEYS = frozenset({"created_at", "confirmed_at", "attended_at"})
 MODES = ("in_person", "online")
 COLUMNS = (
     Registration.id,
@@ -140,35 +142,29 @@ class AttendeeExport:
     def _render(
         self, fmt: str, shape: _Shape, event_id: int, filters: list[Any], bom: bool, slug: str
     ) -> AsyncIterator[bytes]:
+        pages = self._pages(shape, event_id, filters, fmt)
         if fmt == "csv":
-            return acsv_chunks(shape.header(), self._rows(shape, event_id, filters, "csv"), bom=bom)
+            return acsv_pages(shape.header(), pages, bom=bom)
         if fmt == "xlsx":
-            return axlsx_chunks(shape.header(), self._rows(shape, event_id, filters, "xlsx"), sheet_title=slug)
-        return ajson_chunks(self._records(shape, event_id, filters))
+            return axlsx_chunks(shape.header(), _flatten(pages), sheet_title=slug)
+        return ajson_chunks(self._records(shape, pages))
 
-    async def _records(self, shape: _Shape, event_id: int, filters: list[Any]) -> AsyncIterator[dict[str, Any]]:
+    async def _records(self, shape: _Shape, pages: AsyncIterator[list[list[object]]]) -> AsyncIterator[dict[str, Any]]:
         keys = shape.keys()
-        async for row in self._rows(shape, event_id, filters, "json"):
-            record = dict(zip(keys, row[: len(keys)], strict=True))
-            record["answers"] = dict(zip([q["key"] for q in shape.questions], row[len(keys) :], strict=True))
-            yield record
+        question_keys = [q["key"] for q in shape.questions]
+        async for page in pages:
+            for row in page:
+                record = dict(zip(keys, row[: len(keys)], strict=True))
+                record["answers"] = dict(zip(question_keys, row[len(keys) :], strict=True))
+                yield record
 
-    async def _rows(
+    async def _pages(
         self, shape: _Shape, event_id: int, filters: list[Any], fmt: str
-    ) -> AsyncIterator[Sequence[object]]:
-        zone = get_zone(shape.zone)
-
-        def when(instant: datetime | None) -> list[object]:
-            if instant is None:
-                return [None, None]
-            if fmt == "xlsx":
-                return [instant.astimezone(zone).replace(tzinfo=None), instant.replace(tzinfo=None)]
-            local = instant.astimezone(zone)
-            if fmt == "json":
-                return [iso_with_offset(local), iso_utc(instant)]
-            return [local.strftime("%Y-%m-%d %H:%M:%S"), iso_utc(instant)]
-
+    ) -> AsyncIterator[list[list[object]]]:
+        times = Times(get_zone(shape.zone), fmt)
         async with self.read_session_maker() as session:
+            raw_times = session.get_bind().dialect.name == "sqlite"
+            columns = [type_coerce(c, String) if raw_times and c.key in TIME_KEYS else c for c in COLUMNS]
             waitlist = (
                 await session.scalars(
                     select(Registration.id)
@@ -188,36 +184,100 @@ class AttendeeExport:
                 for registration_id, occurrence in marks:
                     if occurrence in valid:
                         attended[registration_id] = attended.get(registration_id, 0) + 1
+            question_keys = [q["key"] for q in shape.questions]
+            plan = shape.programme
             last_id = 0
             while True:
+                connection = await session.connection()
                 page = (
-                    await session.execute(
-                        select(*COLUMNS)
+                    await connection.execute(
+                        select(*columns)
                         .where(*filters, Registration.id > last_id)  # type: ignore[operator]
                         .order_by(Registration.id)
                         .limit(PAGE)
                     )
                 ).all()
-                for r in page:
+                rows: list[list[object]] = []
+                for rid, name, email, status, mode, scholarship, created, confirmed, checked_in, answers in page:
                     row: list[object] = [
-                        r.id,
-                        r.name,
-                        r.email,
-                        r.status,
-                        r.attendance_mode,
-                        positions.get(r.id),
-                        bool(r.scholarship),
-                        *when(r.created_at),
-                        *when(r.confirmed_at),
-                        *when(r.attended_at),
+                        rid,
+                        name,
+                        email,
+                        status,
+                        mode,
+                        positions.get(rid),
+                        bool(scholarship),
+                        *times.pair(created),
+                        *times.pair(confirmed),
+                        *times.pair(checked_in),
                     ]
-                    if shape.programme is not None:
-                        count = attended.get(r.id, 0)
-                        needed = shape.programme.needed
-                        row += [count, len(shape.programme.sessions), None if needed is None else count >= needed]
-                    answers = r.answers or {}
-                    row += [answers.get(q["key"]) for q in shape.questions]
-                    yield row
+                    if plan is not None:
+                        count = attended.get(rid, 0)
+                        row += [count, len(plan.sessions), None if plan.needed is None else count >= plan.needed]
+                    if question_keys:
+                        if isinstance(answers, str):
+                            answers = json.loads(answers)
+                        answers = answers or {}
+                        row += [answers.get(key) for key in question_keys]
+                    rows.append(row)
+                if rows:
+                    yield rows
                 if len(page) < PAGE:
                     return
-                last_id = page[-1].id
+                last_id = page[-1][0]
+
+
+async def _flatten(pages: AsyncIterator[list[list[object]]]) -> AsyncIterator[list[object]]:
+    async for page in pages:
+        for row in page:
+            yield row
+
+
+class Times:
+    """UTC instants as (local, UTC) cells, converted once per distinct minute (zone offsets are whole minutes).
+
+    Accepts aware datetimes, or SQLite's stored UTC text `YYYY-MM-DD HH:MM:SS[.ffffff]` read raw (parsing
+    it into a datetime first was a third of an export's time). CSV gets text, JSON ISO 8601 with offset,
+    XLSX naive datetimes (Excel has no zones; the header names it).
+    """
+
+    MAX_CACHED = 50_000
+
+    def __init__(self, zone: tzinfo, fmt: str) -> None:
+        self.zone = zone
+        self.fmt = fmt
+        self.cache: dict[object, tuple[Any, Any]] = {}
+
+    def pair(self, value: datetime | str | None) -> tuple[object, object]:
+        if value is None:
+            return None, None
+        if isinstance(value, str):
+            key: object = value[:16]
+            second = int(value[17:19])
+        else:
+            value = value.astimezone(UTC)
+            key, second = value.replace(second=0, microsecond=0), value.second
+        minute = self.cache.get(key)
+        if minute is None:
+            minute = self._minute(key)
+            if len(self.cache) >= self.MAX_CACHED:
+                self.cache.clear()
+            self.cache[key] = minute
+        local, utc = minute
+        if self.fmt == "xlsx":
+            return local.replace(second=second), utc.replace(second=second)
+        if self.fmt == "json":
+            return f"{local[0]}:{second:02d}{local[1]}", f"{utc}:{second:02d}Z"
+        return f"{local}:{second:02d}", f"{utc}:{second:02d}Z"
+
+    def _minute(self, key: object) -> tuple[Any, Any]:
+        instant = datetime.fromisoformat(key).replace(tzinfo=UTC) if isinstance(key, str) else key
+        assert isinstance(instant, datetime)
+        local = instant.astimezone(self.zone)
+        if self.fmt == "xlsx":
+            return local.replace(tzinfo=None), instant.replace(tzinfo=None)
+        utc_text = instant.strftime("%Y-%m-%dT%H:%M")
+        if self.fmt == "json":
+            offset = local.isoformat()[19:]  # "+02:00"
+            return (local.strftime("%Y-%m-%dT%H:%M"), offset), utc_text
+        return local.strftime("%Y-%m-%d %H:%M"), utc_text

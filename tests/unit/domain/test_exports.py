@@ -316,3 +316,22 @@ def test_export_filename_is_ascii_safe(slug: str, kind: str, ext: str, expected:
 )
 def test_content_disposition_gives_an_ascii_fallback_and_the_exact_name(filename: str, expected: str) -> None:
     assert content_disposition(filename) == expected
+
+
+async def test_pages_give_the_same_bytes_as_rows() -> None:
+    from calendar_service.domain.exports import acsv_chunks, acsv_pages
+
+    header = ["name", "note", "n"]
+    rows = [[f"ليلى {i}", "=1+1" if i % 3 == 0 else 'a "quoted", line\nbreak', i] for i in range(2500)]
+
+    async def as_rows():  # type: ignore[no-untyped-def]
+        for row in rows:
+            yield row
+
+    async def as_pages():  # type: ignore[no-untyped-def]
+        for start in range(0, len(rows), 1000):
+            yield rows[start : start + 1000]
+
+    by_rows = b"".join([chunk async for chunk in acsv_chunks(header, as_rows(), bom=True, chunk_bytes=4096)])
+    by_pages = b"".join([chunk async for chunk in acsv_pages(header, as_pages(), bom=True, chunk_bytes=4096)])
+    assert by_pages == by_rows
