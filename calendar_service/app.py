@@ -29,6 +29,9 @@ from calendar_service.feeds.cache import FeedCache
 from calendar_service.notifications.sender import SmtpTarget, send_due
 from calendar_service.registrations.controllers import AttendanceController, RegistrationController
 from calendar_service.registrations.service import RegistrationService
+from calendar_service.scholarships.controllers import ApplicantController, ProgramController
+from calendar_service.scholarships.review_controllers import ReviewController
+from calendar_service.scholarships.service import provide_scholarships
 from calendar_service.settings import Settings, get_settings
 from calendar_service.staff.controllers import StaffController
 from calendar_service.web import dependencies as deps
@@ -132,6 +135,9 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             RegistrationController,
             AttendanceController,
             ExportController,
+            ApplicantController,
+            ProgramController,
+            ReviewController,
             StaffController,
         ],
         dependencies={
@@ -145,6 +151,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             "outbox": Provide(deps.provide_outbox_view, sync_to_thread=False),
             "staff": Provide(deps.provide_staff),
             "optional_staff": Provide(deps.provide_optional_staff),
+            "scholarships": Provide(provide_scholarships, sync_to_thread=False),
         },
         exception_handlers=HANDLERS,
         middleware=middleware,

@@ -114,10 +114,20 @@ def waiting_reason(
     online_capacity: int | None,
     online_taken: int,
     position: int | None,
+    reserved: int = 0,
 ) -> str:
-    """Why a waitlisted person has no place yet, for staff (promotion is automatic and in order)."""
+    """Why a waitlisted person has no place yet, for staff (promotion is automatic and in order).
+
+    `reserved` places are kept inside the capacity for scholarship recipients: they are not free
+    for the public or the waiting list even while nobody sits in them.
+    """
     ahead = f"; {position - 1} ahead on the waiting list" if position and position > 1 else ""
     if mode == "in_person":
+        if capacity is not None and reserved and taken + reserved >= capacity:
+            return (
+                f"all {capacity - reserved} public in-person places are taken ({taken}/{capacity}, "
+                f"{reserved} more kept for scholarship recipients){ahead}"
+            )
         if capacity is not None and taken >= capacity:
             return f"all {capacity} in-person places are taken ({taken}/{capacity}){ahead}"
         return f"an in-person place is free; promotion runs on the next cancellation or capacity change{ahead}"

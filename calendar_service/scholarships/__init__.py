@@ -1,0 +1,1 @@
+"""Travel and participation scholarships: programs, applications, reviews, ranking, awards, exports."""

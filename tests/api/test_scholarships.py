@@ -1,0 +1,450 @@
+"""A scholarship program through the API, from the call for applications to the last answer.
+
+The DRIF-style forum in Accra (Africa/Accra) runs one cycle: program, applications (one a
+draft edited then submitted), reviewer assignment, blind scoring by two reviewers with a
+conflict of interest, ranking, allocation within the budget and a regional target,
+acceptance (a confirmed scholarship place), a decline and a lapsed offer giving money back,
+and the exports read back.
+"""
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import openpyxl
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy import select
+
+from calendar_service.db.engine import create_engine, create_session_maker
+from calendar_service.db.tables import Event, Registration
+from tests.conftest import FIXED_NOW
+from tests.support.factories import EventFactory
+
+Client = AsyncTestClient[Litestar]
+
+
+class MovableClock:
+    """The app's clock, moved by the test from phase to phase."""
+
+    def __init__(self) -> None:
+        self.now = FIXED_NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def move_to(self, iso: str) -> None:
+        self.now = datetime.fromisoformat(iso)
+
+
+@pytest.fixture
+def clock() -> Callable[[], datetime]:
+    return MovableClock()
+
+
+def program_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "budget": {"amount": "5000.00", "currency": "USD"},
+        "opens_at": "2024-05-15T00:00:00",
+        "closes_at": "2024-06-10T23:59:00",
+        "award_items": ["travel", "lodging"],
+        "criteria": [
+            {"key": "relevance", "label": "Relevance to digital rights", "weight": 2, "min": 0, "max": 10},
+            {"key": "impact", "label": "Impact back home", "weight": 1, "min": 1, "max": 5},
+        ],
+        "reviews_per_application": 2,
+        "regional_targets": {"Africa": 0.4},
+        "accept_within_days": 7,
+        "max_per_item": {"travel": "2000.00"},
+        "reserved_seats": 3,
+        "questions": [{"key": "first_time", "label": "First time at DRIF?", "type": "yes_no", "required": True}],
+    }
+    body.update(overrides)
+    return body
+
+
+def applicant(name: str, country: str, requested: dict[str, str], **extra: Any) -> dict[str, Any]:
+    return {
+        "name": name,
+        "email": f"{name.split()[0].lower()}@example.org",
+        "country": country,
+        "affiliation": "Community network",
+        "motivation": f"{name} works on digital inclusion.",
+        "contribution": "A session on community networks.",
+        "requested": requested,
+        "answers": {"first_time": True},
+        "consent": True,
+        **extra,
+    }
+
+
+async def forum(create_event: EventFactory, **overrides: Any) -> dict[str, Any]:
+    body = {
+        "title": "Digital Rights and Inclusion Forum 2024",
+        "timezone": "Africa/Accra",
+        "start": "2024-09-10T09:00:00",
+        "end": "2024-09-12T17:00:00",
+        "capacity": 10,
+        "location": {"name": "Accra International Conference Centre", "city": "Accra", "country": "GH"},
+    }
+    body.update(overrides)
+    return await create_event(**body)
+
+
+async def put_program(client: Client, slug: str, headers: dict[str, str], **overrides: Any) -> Any:
+    return await client.put(
+        f"/api/staff/events/{slug}/scholarship-program", json=program_body(**overrides), headers=headers
+    )
+
+
+async def apply(client: Client, slug: str, body: dict[str, Any]) -> Any:
+    return await client.post(f"/api/events/{slug}/scholarship-applications", json=body)
+
+
+async def token_id(client: Client, admin: dict[str, str], headers: dict[str, str]) -> int:
+    secret = headers["Authorization"].removeprefix("Bearer ")
+    listed = (await client.get("/api/staff/tokens", headers=admin)).json()["items"]
+    return int(next(t["id"] for t in listed if t["prefix"] == secret[:12]))
+
+
+async def outbox(client: Client, admin: dict[str, str], recipient: str) -> list[dict[str, Any]]:
+    response = await client.get("/api/staff/outbox", headers=admin, params={"recipient": recipient})
+    assert response.status_code == 200, response.text
+    return list(response.json()["items"])
+
+
+async def award_token(client: Client, admin: dict[str, str], email: str) -> str:
+    """The personal link from the newest award email (an award renews the applicant's link)."""
+    award = next(m for m in await outbox(client, admin, email) if m["kind"] == "scholarship_awarded")
+    found = re.search(r"/api/scholarship-applications/([\w-]+)/accept", award["body"])
+    assert found, award["body"]
+    return found.group(1)
+
+
+async def budget(client: Client, slug: str, admin: dict[str, str]) -> dict[str, Any]:
+    response = await client.get(f"/api/staff/events/{slug}/scholarship-program/budget", headers=admin)
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+async def review(client: Client, application_id: int, headers: dict[str, str], **body: Any) -> Any:
+    return await client.post(
+        f"/api/staff/scholarship-applications/{application_id}/reviews", json=body, headers=headers
+    )
+
+
+async def scholarship_flags(database_url: str, slug: str) -> dict[str, tuple[str, bool]]:
+    """Registration status and the `scholarship` flag per email, read from the table itself."""
+    engine = create_engine(database_url, pool=False)
+    try:
+        async with create_session_maker(engine)() as session:
+            rows = (
+                await session.scalars(
+                    select(Registration).join(Event, Event.id == Registration.event_id).where(Event.slug == slug)
+                )
+            ).all()
+            return {r.email: (r.status, r.scholarship) for r in rows}
+    finally:
+        await engine.dispose()
+
+
+SCORES = {  # applicant -> (relevance 0-10, impact 1-5) from each reviewer
+    "Ama": ((10, 5), (9, 5)),
+    "Chen": ((8, 4), (8, 3)),
+    "Bruno": ((6, 3), (7, 3)),
+    "Dana": ((4, 2), (3, 2)),
+}
+
+
+async def test_a_whole_scholarship_cycle_for_the_accra_forum(
+    client: Client,
+    admin_headers: dict[str, str],
+    create_event: EventFactory,
+    token_factory: Any,
+    clock: MovableClock,
+    clean_db: str,
+) -> None:
+    admin = admin_headers
+    event = await forum(create_event)
+    slug = event["slug"]
+    assert (await register_someone(client, slug)).status_code == 201
+
+    # -- the program ------------------------------------------------------------------------
+    created = await put_program(client, slug, admin)
+    assert created.status_code == 200, created.text
+    program = created.json()
+    assert program["budget"] == {"amount": "5000.00", "currency": "USD"}
+    assert (program["committed"], program["remaining"]) == ("0.00", "5000.00")
+    assert program["closes_at_utc"] == "2024-06-10T23:59:00Z"  # Accra is UTC all year
+    assert (program["phase"], program["reserved_seats"], program["regional_targets"]) == (
+        "applications",
+        3,
+        {"Africa": "0.4"},
+    )
+    fetched = await client.get(f"/api/staff/events/{slug}/scholarship-program", headers=admin)
+    assert fetched.json() == program
+
+    # -- applications: three at once, one as a draft edited and then submitted -----------------
+    tokens: dict[str, str] = {}
+    ids: dict[str, int] = {}
+    for name, country, requested in (
+        ("Ama Mensah", "gh", {"travel": "1500", "lodging": "500.00"}),
+        ("Chen Wei", "CN", {"travel": "1200.00", "lodging": "300.00"}),
+        ("Bruno Souza", "BR", {"travel": "1800.00"}),
+    ):
+        response = await apply(client, slug, applicant(name, country, requested))
+        assert response.status_code == 201, response.text
+        body = response.json()
+        assert body["status"] == "submitted" and len(body["token"]) >= 43
+        tokens[name.split()[0]] = body["token"]
+    ama = (await client.get(f"/api/scholarship-applications/{tokens['Ama']}")).json()
+    assert (ama["country"], ama["region"]["un_region"], ama["region"]["global_south"]) == ("GH", "Africa", True)
+    assert ama["requested"] == {"travel": "1500.00", "lodging": "500.00"} and ama["requested_total"] == "2000.00"
+    receipt = await outbox(client, admin, "ama@example.org")
+    assert [m["kind"] for m in receipt] == ["scholarship_received"]
+
+    draft = await apply(client, slug, applicant("Dana Weber", "DE", {"travel": "600.00"}, motivation="", draft=True))
+    assert draft.status_code == 201, draft.text
+    assert draft.json()["status"] == "draft" and "submit" in draft.json()["links"]
+    tokens["Dana"] = draft.json()["token"]
+    edited = await client.patch(
+        f"/api/scholarship-applications/{tokens['Dana']}",
+        json={"requested": {"travel": "800.00"}, "motivation": "Policy research on data protection."},
+    )
+    assert edited.status_code == 200, edited.text
+    assert (edited.json()["status"], edited.json()["requested_total"]) == ("draft", "800.00")
+    submitted = await client.post(f"/api/scholarship-applications/{tokens['Dana']}/submit")
+    assert submitted.status_code == 200 and submitted.json()["status"] == "submitted"
+    again = await client.post(f"/api/scholarship-applications/{tokens['Dana']}/submit")
+    assert again.status_code == 409
+
+    # -- reviewers join and are assigned -------------------------------------------------------
+    reviewers = [await token_factory("reviewer") for _ in range(3)]
+    reviewer_ids = [await token_id(client, admin, h) for h in reviewers]
+    by_id = dict(zip(reviewer_ids, reviewers, strict=True))
+    assigned = await client.post(
+        f"/api/staff/events/{slug}/scholarship-program/assign", json={"reviewers": reviewer_ids}, headers=admin
+    )
+    assert assigned.status_code == 200, assigned.text
+    plan = assigned.json()
+    assert plan["added"] == 8 and plan["short"] == {}
+    assert sorted(r["load"] for r in plan["reviewers"]) in ([2, 3, 3], [3, 3, 2])
+    ranking = await client.get(f"/api/staff/events/{slug}/scholarship-applications", headers=admin)
+    ids = {item["name"].split()[0]: item["id"] for item in ranking.json()["items"]}
+    assert set(ids) == {"Ama", "Chen", "Bruno", "Dana"}
+    panels = {name: list(plan["assignments"][str(i)]) for name, i in ids.items()}
+
+    # Each reviewer's list holds their applications, without anyone else's work.
+    first = (await client.get("/api/staff/reviews", headers=by_id[reviewer_ids[0]])).json()["items"]
+    assert {a["id"] for a in first} == {i for n, i in ids.items() if reviewer_ids[0] in panels[n]}
+    assert all(a["reviews"] == [] and a["email"] == "" for a in first)
+
+    # Scoring opens at the deadline.
+    early = await review(client, ids["Ama"], by_id[panels["Ama"][0]], scores={"relevance": 9, "impact": 5})
+    assert early.status_code == 409 and early.json()["field"] == "scoring_opens_at", early.text
+    clock.move_to("2024-06-12T09:00:00+00:00")
+
+    # -- a conflict of interest: the reviewer leaves, a replacement arrives ----------------------
+    conflicted, stays = panels["Dana"]
+    replacement_expected = next(r for r in reviewer_ids if r not in panels["Dana"])
+    declared = await review(client, ids["Dana"], by_id[conflicted], conflict_of_interest=True, comment="My colleague")
+    assert declared.status_code == 201, declared.text
+    assert declared.json()["replacement_reviewer"] == replacement_expected
+    gone = await client.get(f"/api/staff/scholarship-applications/{ids['Dana']}", headers=by_id[conflicted])
+    assert gone.status_code == 404
+    panels["Dana"] = [stays, replacement_expected]
+
+    # -- blind scoring ----------------------------------------------------------------------------
+    for name, panel in panels.items():
+        a_id, b_id = panel
+        first_scores, second_scores = SCORES[name]
+        scored = await review(
+            client, ids[name], by_id[a_id], scores=dict(zip(("relevance", "impact"), first_scores, strict=True))
+        )
+        assert scored.status_code == 201, scored.text
+        blind = (await client.get(f"/api/staff/scholarship-applications/{ids[name]}", headers=by_id[b_id])).json()
+        assert blind["reviews"] == [] and blind["hidden_reviews"] == 1 and blind["my_review"] is None
+        assert blind["can_review"] == ["scoring"]
+        scored = await review(
+            client,
+            ids[name],
+            by_id[b_id],
+            scores=dict(zip(("relevance", "impact"), second_scores, strict=True)),
+            comment="Strong",
+        )
+        assert scored.status_code == 201, scored.text
+        seen = scored.json()["application"]
+        assert [r["reviewer_id"] for r in seen["reviews"]] == [a_id] and seen["hidden_reviews"] == 0
+        assert seen["reviews"][0]["scores"] == dict(zip(("relevance", "impact"), first_scores, strict=True))
+
+    full = (await client.get(f"/api/staff/events/{slug}/scholarship-applications/{ids['Dana']}", headers=admin)).json()
+    assert {(r["reviewer_id"], r["phase"]) for r in full["reviews"]} == {
+        (conflicted, "conflict"),
+        (stays, "scoring"),
+        (replacement_expected, "scoring"),
+    }
+    assert full["email"] == "dana@example.org"
+
+    # -- ranking ------------------------------------------------------------------------------------
+    ranked = (await client.get(f"/api/staff/events/{slug}/scholarship-applications", headers=admin)).json()
+    assert [i["name"].split()[0] for i in ranked["items"]] == ["Ama", "Chen", "Bruno", "Dana"]
+    top = ranked["items"][0]
+    # Ama: (2·10/10 + 4/4)/3·100 = 100 and (2·9/10 + 1)/3·100 = 93.33
+    assert (top["rank"], top["score"], top["review_count"], top["spread"]) == (1, "96.67", 2, "6.67")
+    assert top["criterion_means"] == {"relevance": "9.50", "impact": "5.00"}
+    normalized = (
+        await client.get(
+            f"/api/staff/events/{slug}/scholarship-applications", params={"normalize": "true"}, headers=admin
+        )
+    ).json()
+    assert normalized["normalize"] is True
+    assert [i["rank"] for i in normalized["items"]] == [1, 2, 3, 4]
+    assert all(
+        i["raw_score"] == next(r["score"] for r in ranked["items"] if r["id"] == i["id"]) for i in normalized["items"]
+    )
+    africa = (
+        await client.get(
+            f"/api/staff/events/{slug}/scholarship-applications", params={"region": "africa"}, headers=admin
+        )
+    ).json()
+    assert [(i["name"], i["rank"], i["overall_rank"]) for i in africa["items"]] == [("Ama Mensah", 1, 1)]
+    south = (
+        await client.get(
+            f"/api/staff/events/{slug}/scholarship-applications", params={"region": "south"}, headers=admin
+        )
+    ).json()
+    assert [(i["name"].split()[0], i["rank"]) for i in south["items"]] == [("Ama", 1), ("Chen", 2), ("Bruno", 3)]
+    by_spread = (
+        await client.get(
+            f"/api/staff/events/{slug}/scholarship-applications", params={"sort": "-spread"}, headers=admin
+        )
+    ).json()
+    assert by_spread["items"][0]["spread"] == max(i["spread"] for i in ranked["items"])
+
+    # -- allocation: preview, then confirm; the rest is told ----------------------------------------
+    preview = await client.post(f"/api/staff/events/{slug}/scholarship-program/allocate", json={}, headers=admin)
+    assert preview.status_code == 200, preview.text
+    proposal = preview.json()
+    assert [(a["name"].split()[0], a["total"], a["reason"]) for a in proposal["awards"]] == [
+        ("Ama", "2000.00", "target: Africa"),
+        ("Chen", "1500.00", "rank"),
+        ("Dana", "800.00", "rank"),
+    ]
+    assert proposal["skipped"] == [
+        {"application_id": ids["Bruno"], "reason": "requests 1800.00; only 1500.00 was left"}
+    ]
+    assert (proposal["total"], proposal["remaining"], proposal["confirmed"]) == ("4300.00", "700.00", False)
+    assert proposal["targets"] == [
+        {"label": "Africa", "share": "0.4", "target": "2000.00", "funded": "2000.00", "met": True, "reason": None}
+    ]
+    assert (await budget(client, slug, admin))["committed"] == "0.00", "a preview commits nothing"
+    confirmed = await client.post(
+        f"/api/staff/events/{slug}/scholarship-program/allocate",
+        json={
+            "confirm": True,
+            "expected_application_ids": [a["application_id"] for a in proposal["awards"]],
+            "mark_rest_not_awarded": True,
+        },
+        headers=admin,
+    )
+    assert confirmed.status_code == 200, confirmed.text
+    assert confirmed.json()["not_awarded"] == [ids["Bruno"]]
+    money = await budget(client, slug, admin)
+    assert (money["awarded"], money["committed"], money["remaining"]) == ("4300.00", "4300.00", "700.00")
+    assert money["per_region"] == {"Africa": "2000.00", "Asia": "1500.00", "Europe": "800.00"}
+    bruno = (await client.get(f"/api/scholarship-applications/{tokens['Bruno']}")).json()
+    assert bruno["status"] == "not_awarded" and bruno["award"] is None
+    assert "scholarship_not_awarded" in [m["kind"] for m in await outbox(client, admin, "bruno@example.org")]
+    more = await client.post(
+        f"/api/staff/scholarship-applications/{ids['Bruno']}/award",
+        json={"amounts": {"travel": "1800.00"}},
+        headers=admin,
+    )
+    assert more.status_code == 409 and "700.00" in more.json()["detail"], more.text
+
+    # -- answers: Ama accepts (a confirmed scholarship place), Chen declines ------------------------
+    stale = await client.post(f"/api/scholarship-applications/{tokens['Ama']}/accept")
+    assert stale.status_code == 404, "an award renews the link; the old one stops working"
+    ama_token = await award_token(client, admin, "ama@example.org")
+    offer = (await client.get(f"/api/scholarship-applications/{ama_token}")).json()
+    assert offer["status"] == "awarded"
+    assert offer["award"]["amounts"] == {"travel": "1500.00", "lodging": "500.00"}
+    assert (offer["award"]["kind"], offer["award"]["answer_by"]) == ("full", "2024-06-19T09:00:00Z")
+    accepted = await client.post(f"/api/scholarship-applications/{ama_token}/accept")
+    assert accepted.status_code == 200, accepted.text
+    assert (accepted.json()["status"], accepted.json()["registration_status"]) == ("accepted", "confirmed")
+    assert (await client.post(f"/api/scholarship-applications/{ama_token}/accept")).status_code == 200  # idempotent
+    registrations = (await client.get(f"/api/staff/events/{slug}/registrations", headers=admin)).json()
+    mine = next(r for r in registrations["items"] if r["email"] == "ama@example.org")
+    assert mine["status"] == "confirmed"
+    assert registrations["seats_taken"] == 2
+    flags = await scholarship_flags(clean_db, slug)
+    assert flags["ama@example.org"] == ("confirmed", True)
+    assert flags["walk-in@example.org"] == ("confirmed", False)
+    program_now = (await client.get(f"/api/staff/events/{slug}/scholarship-program", headers=admin)).json()
+    assert program_now["reserved_seats"] == 2, "the acceptance used one reserved place"
+    invitation = [m for m in await outbox(client, admin, "ama@example.org") if m["kind"] == "confirmed"]
+    assert invitation and invitation[0]["ics_method"] == "REQUEST"
+
+    chen_token = await award_token(client, admin, "chen@example.org")
+    declined = await client.post(f"/api/scholarship-applications/{chen_token}/decline")
+    assert declined.status_code == 200 and declined.json()["status"] == "declined"
+    assert (await client.post(f"/api/scholarship-applications/{chen_token}/accept")).status_code == 409
+    money = await budget(client, slug, admin)
+    assert (money["accepted"], money["awarded"], money["declined"]) == ("2000.00", "800.00", "1500.00")
+    assert (money["committed"], money["remaining"]) == ("2800.00", "2200.00")
+
+    # -- Dana does not answer in time: the offer lapses and the money comes back -------------------
+    dana_token = await award_token(client, admin, "dana@example.org")
+    clock.move_to("2024-06-19T09:00:00+00:00")
+    lapsed = await client.post(f"/api/scholarship-applications/{dana_token}/accept")
+    assert lapsed.status_code == 410 and lapsed.json()["field"] == "answer_by", lapsed.text
+    money = await budget(client, slug, admin)
+    assert (money["expired"], money["committed"], money["remaining"]) == ("800.00", "2000.00", "3000.00")
+    assert (await client.get(f"/api/scholarship-applications/{dana_token}")).json()["status"] == "expired"
+
+    # -- exports ---------------------------------------------------------------------------------
+    exported = await client.get(f"/api/staff/events/{slug}/scholarships", params={"format": "csv"}, headers=admin)
+    assert exported.status_code == 200, exported.text
+    assert exported.headers["content-type"].startswith("text/csv")
+    assert 'attachment; filename="' in exported.headers["content-disposition"]
+    assert "scholarships-2024-06-19.csv" in exported.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8"))))
+    assert [(r["rank"], r["name"], r["status"], r["award_total"]) for r in rows] == [
+        ("1", "Ama Mensah", "accepted", "2000.00"),
+        ("2", "Chen Wei", "declined", "1500.00"),
+        ("3", "Bruno Souza", "not_awarded", ""),
+        ("4", "Dana Weber", "expired", "800.00"),
+    ]
+    assert rows[0]["requested"] == "travel: 1500.00; lodging: 500.00" and rows[0]["score"] == "96.67"
+
+    xlsx = await client.get(f"/api/staff/events/{slug}/scholarships", params={"format": "xlsx"}, headers=admin)
+    assert xlsx.status_code == 200 and xlsx.headers["content-type"].startswith("application/vnd.openxmlformats")
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content), read_only=True).active
+    table = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert table[0][:5] == ["rank", "id", "status", "screening", "name"]
+    assert [row[4] for row in table[1:]] == ["Ama Mensah", "Chen Wei", "Bruno Souza", "Dana Weber"]
+    header = table[0]
+    assert float(table[1][header.index("award_total")]) == 2000.0
+
+    as_json = await client.get(f"/api/staff/events/{slug}/scholarships", params={"format": "json"}, headers=admin)
+    items = as_json.json()["items"]
+    assert items[0]["requested"] == {"travel": "1500.00", "lodging": "500.00"}
+    assert (items[0]["score"], items[0]["global_south"], items[3]["award"]) == ("96.67", True, {"travel": "800.00"})
+
+    audit = (await client.get("/api/staff/audit", params={"action": "scholarship"}, headers=admin)).json()["items"]
+    actions = {entry["action"] for entry in audit}
+    assert {"scholarship.program.put", "scholarship.assign", "scholarship.allocate.confirm"} <= actions
+    assert {"scholarship.review.scored", "scholarship.review.conflict_declared"} <= actions
+    exports = (await client.get("/api/staff/audit", params={"action": "export"}, headers=admin)).json()["items"]
+    assert [e["detail"]["format"] for e in exports if e["action"] == "export.scholarships"] == ["json", "xlsx", "csv"]
+
+
+async def register_someone(client: Client, slug: str) -> Any:
+    return await client.post(
+        f"/api/events/{slug}/registrations", json={"name": "Walk In", "email": "walk-in@example.org", "consent": True}
+    )
