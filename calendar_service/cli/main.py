@@ -15,12 +15,13 @@ import typer
 from typer._click.exceptions import NoArgsIsHelpError  # typer vendors click; no public name for it
 
 from calendar_service.cli import backup, ics_import, restore, server
+from calendar_service.cli.exports import exports, retention_command
 from calendar_service.cli.runner import explain
 from calendar_service.cli.tokens import tokens
 
 app = typer.Typer(
     name="calendar-service",
-    help="Events with real time zones: run the service, manage staff tokens, back up and import events.",
+    help="Events with real time zones: run the service, manage staff tokens, export, back up, import, erase.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -34,6 +35,8 @@ app.add_typer(tokens, name="token")
 app.command("backup")(backup.backup_command)
 app.command("restore")(restore.restore_command)
 app.command("import-ics")(ics_import.import_ics_command)
+app.add_typer(exports, name="export")
+app.command("retention")(retention_command)
 
 
 def _fail(message: str, code: int) -> int:
