@@ -29,6 +29,7 @@ from calendar_service.feeds.cache import FeedCache
 from calendar_service.notifications.sender import SmtpTarget, send_due
 from calendar_service.registrations.controllers import AttendanceController, RegistrationController
 from calendar_service.registrations.service import RegistrationService
+from calendar_service.scholarships.awards import AwardService
 from calendar_service.scholarships.controllers import ApplicantController, ProgramController
 from calendar_service.scholarships.review_controllers import ReviewController
 from calendar_service.scholarships.service import provide_scholarships
@@ -66,6 +67,9 @@ async def _expire_holds(app: Litestar, settings: Settings, clock: Callable[[], d
     gate = app.state.write_gate or contextlib.nullcontext()
     async with gate, app.state.session_maker() as session, session.begin():
         await RegistrationService(session, settings, clock()).expire_all_holds()
+    async with gate, app.state.session_maker() as session, session.begin():
+        # Unanswered scholarship offers past their deadline return their money to the budget.
+        await AwardService(session, settings, clock()).expire_awards()
 
 
 def _is_rate_limited(request: Request[Any, Any, Any]) -> bool:

@@ -57,6 +57,8 @@ class StaffRegistrationRead(Struct, kw_only=True):
     cancelled_at: str | None
     attended_at: str | None
     waiting_reason: str | None = None
+    scholarship: bool = False
+    erased: bool = False
 
 
 class StaffRegistrationList(Struct, kw_only=True):

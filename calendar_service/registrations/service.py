@@ -145,6 +145,8 @@ class RegistrationService:
                 confirmed_at=iso_utc(r.confirmed_at) if r.confirmed_at else None,
                 cancelled_at=iso_utc(r.cancelled_at) if r.cancelled_at else None,
                 attended_at=iso_utc(r.attended_at) if r.attended_at else None,
+                scholarship=r.scholarship,
+                erased=r.erased_at is not None,
                 waiting_reason=rules.waiting_reason(
                     r.attendance_mode,
                     event.capacity,

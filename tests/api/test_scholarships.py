@@ -380,8 +380,11 @@ async def test_a_whole_scholarship_cycle_for_the_accra_forum(
     assert (await client.post(f"/api/scholarship-applications/{ama_token}/accept")).status_code == 200  # idempotent
     registrations = (await client.get(f"/api/staff/events/{slug}/registrations", headers=admin)).json()
     mine = next(r for r in registrations["items"] if r["email"] == "ama@example.org")
-    assert mine["status"] == "confirmed"
+    assert mine["status"] == "confirmed" and mine["scholarship"] is True
     assert registrations["seats_taken"] == 2
+    exported = await client.get(f"/api/staff/events/{slug}/attendees", headers=admin, params={"format": "json"})
+    recipients = {r["email"]: r["scholarship"] for r in exported.json()["items"]}
+    assert recipients["ama@example.org"] is True and recipients["walk-in@example.org"] is False
     flags = await scholarship_flags(clean_db, slug)
     assert flags["ama@example.org"] == ("confirmed", True)
     assert flags["walk-in@example.org"] == ("confirmed", False)
