@@ -66,6 +66,22 @@ def raw_commit_rate(database_url: str, n: int) -> float:
     return n / elapsed
 
 
+def group_cpu_seconds(pgid: int) -> float:
+    """User + system CPU of every process in a process group (the server and its workers), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # after the command: state, ppid, pgrp, …, utime (12), stime (13)
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
 def admin_token(env: dict[str, str]) -> str:
     out = subprocess.run(
         [sys.executable, "-m", "calendar_service.cli.main", "token", "create", "--role", "admin", "--name", "bench"],
@@ -168,8 +184,12 @@ def main() -> None:
             except httpx.TransportError:
                 time.sleep(0.1)
         time.sleep(1.0 if args.workers > 1 else 0)  # let every worker finish starting
+        cpu_before = group_cpu_seconds(server.pid)
         elapsed, codes, statuses = asyncio.run(run_load(base, token, args.registrations, args.concurrency))
+        cpu_load = group_cpu_seconds(server.pid) - cpu_before
+        cpu_before = group_cpu_seconds(server.pid)
         ceiling = asyncio.run(run_ceiling(base, args.registrations, args.concurrency))
+        cpu_ceiling = group_cpu_seconds(server.pid) - cpu_before
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=30)
@@ -184,6 +204,10 @@ def main() -> None:
     print(f"  registrations/s (HTTP, contended, each with its outbox message): {rate:.0f}")
     print(f"  raw single-row INSERT+COMMIT/s, same database, one connection:  {raw:.0f}")
     print(f"  GET /health/s, same server, client and concurrency (the HTTP stack's ceiling): {ceiling:.0f}")
+    print(
+        f"  server CPU per request: registration {cpu_load / args.registrations * 1000:.1f} ms, "
+        f"GET /health {cpu_ceiling / args.registrations * 1000:.1f} ms (user + system, all workers)"
+    )
     print(f"  ratio to raw commits: {rate / raw:.2f} (target >= 0.5); to the HTTP ceiling: {rate / ceiling:.2f}")
 
 
