@@ -33,7 +33,7 @@ from calendar_service.domain.access import Staff, require_calendar_editor
 from calendar_service.domain.ics import render_invitation
 from calendar_service.domain.links import webcal
 from calendar_service.domain.timezones import iso_utc
-from calendar_service.errors import Conflict, Gone, InvalidInput, NotFound
+from calendar_service.errors import Conflict, DomainError, Gone, InvalidInput, NotFound
 from calendar_service.events import mapping
 from calendar_service.feeds.service import timezone_blocks, zone_spans
 from calendar_service.notifications import messages
@@ -450,6 +450,21 @@ class RegistrationService:
             event_title=event.title,
             detail="your place is confirmed; the invitation is on its way",
         )
+
+    async def confirmation_problem(self, confirm_token: str) -> DomainError | None:
+        """What confirming would refuse, without changing anything (the page shows it before any click)."""
+        found = await self.session.scalar(
+            select(Registration).where(Registration.confirm_token_hash == hash_token(confirm_token))
+        )
+        if found is None:
+            return NotFound("no registration for this confirmation link; check that it was copied whole")
+        if found.status == "pending_confirmation" and (
+            found.confirm_expires_at is None or found.confirm_expires_at > self.now
+        ):
+            return None
+        if found.status in ("pending_confirmation", "cancelled") and found.confirmed_at is None:
+            return Gone("this confirmation link has expired and the place was released; please register again")
+        return Conflict(f"this confirmation link was already used; the registration is {found.status}")
 
     async def _lapse(self, event: Event, registration: Registration) -> None:
         page = f"{self.base_url}/events/{event.slug}"

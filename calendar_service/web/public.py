@@ -124,14 +124,28 @@ class PersonalFeedController(Controller):
         return feed_response(result, download=False)
 
 
+def _status_of(exc: DomainError) -> int:
+    return 404 if isinstance(exc, NotFound) else 410 if isinstance(exc, Gone) else 409
+
+
 class ConfirmPageController(Controller):
     """The link in the confirmation email: GET shows a button, POST confirms (link scanners only GET)."""
 
     tags = ["registrations"]
 
     @get("/registrations/confirm/{confirm_token:str}", operation_id="ConfirmPage")
-    async def confirm_form(self, confirm_token: FromPath[str]) -> Response[bytes]:
-        return page_response(confirm_page("Confirm your place", show_form=True))
+    async def confirm_form(
+        self, confirm_token: FromPath[str], registrations: NamedDependency[RegistrationService]
+    ) -> Response[bytes]:
+        """A used, expired or unknown link says so at once, instead of offering a button that cannot work."""
+        problem = await registrations.confirmation_problem(confirm_token)
+        if problem is None:
+            return page_response(confirm_page("Confirm your place", show_form=True))
+        return Response(
+            confirm_page("We could not confirm this place", problem.message),
+            status_code=_status_of(problem),
+            media_type=HTML_MEDIA_TYPE,
+        )
 
     @post("/registrations/confirm/{confirm_token:str}", operation_id="ConfirmFromPage", status_code=200)
     async def confirm_from_page(
@@ -140,10 +154,9 @@ class ConfirmPageController(Controller):
         try:
             result = await registrations.confirm(confirm_token)
         except DomainError as exc:
-            status = 404 if isinstance(exc, NotFound) else 410 if isinstance(exc, Gone) else 409
             return Response(
                 confirm_page("We could not confirm this place", exc.message),
-                status_code=status,
+                status_code=_status_of(exc),
                 media_type=HTML_MEDIA_TYPE,
             )
         url = f"{registrations.base_url}/events/{result.event_slug}"

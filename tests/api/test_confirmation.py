@@ -53,6 +53,10 @@ async def test_confirming_the_held_place_once_and_never_twice(
     replay = await client.post(f"/api/registrations/confirm/{token}")
     assert replay.status_code == 409
     assert "already used" in replay.json()["detail"]
+    reopened = await client.get(f"/registrations/confirm/{token}")
+    assert reopened.status_code == 409 and "already used" in reopened.text and 'id="confirm"' not in reopened.text
+    unknown = await client.get("/registrations/confirm/not-a-token")
+    assert unknown.status_code == 404 and 'id="confirm"' not in unknown.text
     invite = next(m for m in await _outbox(client, admin_headers) if m["kind"] == "confirmed")
     assert invite["ics_method"] == "REQUEST"
     assert (await client.post("/api/registrations/confirm/not-a-token")).status_code == 404
@@ -65,6 +69,8 @@ async def test_an_expired_link_is_410_and_the_place_goes_to_the_next_person(
     token = _confirm_token(next(m for m in await _outbox(client, admin_headers) if m["kind"] == "confirmation_link"))
     later = create_app(settings, clock=lambda: FIXED_NOW + timedelta(hours=25))
     async with AsyncTestClient(app=later, base_url="http://testserver.local") as after:
+        page = await after.get(f"/registrations/confirm/{token}")
+        assert page.status_code == 410 and "expired" in page.text and 'id="confirm"' not in page.text
         expired = await after.post(f"/api/registrations/confirm/{token}")
         assert expired.status_code == 410
         assert "expired" in expired.json()["detail"]
