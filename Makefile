@@ -73,9 +73,13 @@ unit: install-dev
 fuzz: install-dev
 	HYPOTHESIS_FUZZ=1 $(BIN)/python -m pytest tests/unit/domain/test_properties.py -q
 
-## make bench: feed benchmark (5,000 events, real HTTP); figures go in docs/benchmarks.md
+## make bench: feeds (5,000 events), registrations under contention, attendee export (100,000 rows), export writers;
+## figures go in docs/benchmarks.md
 bench: install-dev
 	$(BIN)/python -m bench.feeds --events 5000 --requests 300
+	$(BIN)/python -m bench.registrations
+	$(BIN)/python -m bench.exports --rows 100000
+	$(BIN)/python -m bench.export_writers --rows 100000
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache .hypothesis
