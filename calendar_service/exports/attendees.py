@@ -26,18 +26,14 @@ from calendar_service.db.tables import Calendar, Event, Registration, SessionAtt
 from calendar_service.domain import registration as rules
 from calendar_service.domain.access import Staff, require_calendar_editor
 from calendar_service.domain.attendance import Programme
-from calendar_service.domain.exports import acsv_pages, ajson_chunks, content_disposition, export_filename
+from calendar_service.domain.exports import acsv_pages, ajson_chunks, export_filename
 from calendar_service.domain.timezones import get_zone
 from calendar_service.errors import InvalidInput, NotFound
+from calendar_service.exports.stream import FORMATS, ExportStream
 from calendar_service.exports.xlsx import axlsx_chunks
 from calendar_service.registrations.attendance import AttendanceService
 from calendar_service.staff.audit import AuditLog
 
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json",
-}
 PAGE = 1000
 TIME_KEYS = frozenset({"created_at", "confirmed_at", "attended_at"})
 MODES = ("in_person", "online")
@@ -53,18 +49,6 @@ COLUMNS = (
     Registration.attended_at,
     Registration.answers,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class ExportStream:
-    filename: str
-    media_type: str
-    rows: int
-    chunks: AsyncIterator[bytes]
-
-    @property
-    def disposition(self) -> str:
-        return content_disposition(self.filename)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,6 @@ Decisions:
 """
 
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -23,10 +22,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from calendar_service.db.tables import ScholarshipApplication
 from calendar_service.domain.access import Staff
-from calendar_service.domain.exports import acsv_chunks, ajson_chunks, content_disposition, export_filename
+from calendar_service.domain.exports import acsv_chunks, ajson_chunks, export_filename
 from calendar_service.domain.scholarships import Ranked, region_of
 from calendar_service.domain.timezones import iso_utc
 from calendar_service.errors import InvalidInput
+from calendar_service.exports.stream import FORMATS, ExportStream
 from calendar_service.exports.xlsx import axlsx_chunks
 from calendar_service.scholarships.awards import AwardService
 from calendar_service.scholarships.records import ProgramView, Store, amounts_of, from_minor
@@ -34,11 +34,6 @@ from calendar_service.scholarships.standings import load_ranking
 from calendar_service.settings import Settings
 from calendar_service.staff.audit import AuditLog
 
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json",
-}
 COLUMNS = (
     "rank",
     "id",
@@ -66,18 +61,6 @@ COLUMNS = (
     "would_attend_without_support",
     "share_with_partners",
 )
-
-
-@dataclass(frozen=True, slots=True)
-class ScholarshipExport:
-    filename: str
-    media_type: str
-    rows: int
-    chunks: AsyncIterator[bytes]
-
-    @property
-    def disposition(self) -> str:
-        return content_disposition(self.filename)
 
 
 def _row(item: Ranked, application: ScholarshipApplication, view: ProgramView) -> dict[str, Any]:
@@ -124,7 +107,7 @@ class ExportService:
         self.store = Store(session, now)
         self.awards = AwardService(session, settings, now)
 
-    async def export(self, slug: str, staff: Staff, fmt: str = "csv", bom: bool = False) -> ScholarshipExport:
+    async def export(self, slug: str, staff: Staff, fmt: str = "csv", bom: bool = False) -> ExportStream:
         if fmt not in FORMATS:
             raise InvalidInput(f"format: use one of {', '.join(FORMATS)}", "format")
         view = await self.store.view(slug)
@@ -141,7 +124,7 @@ class ExportService:
             detail={"event": view.event.slug, "format": fmt, "rows": len(rows)},
         )
         filename = export_filename(view.event.slug, "scholarships", self.now.date(), fmt)
-        return ScholarshipExport(filename, FORMATS[fmt], len(rows), self._render(fmt, rows, bom))
+        return ExportStream(filename, FORMATS[fmt], len(rows), self._render(fmt, rows, bom))
 
     def _render(self, fmt: str, rows: Sequence[Mapping[str, Any]], bom: bool) -> AsyncIterator[bytes]:
         if fmt == "json":

@@ -6,13 +6,8 @@ committed, and every refusal asked for more than was left.
 """
 
 import asyncio
-import os
-import subprocess
-import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import anyio
@@ -20,47 +15,11 @@ import httpx
 import pytest
 
 from tests.support.factories import event_body
-from tests.support.server import ROOT, Server, ServerPool
+from tests.support.server import ServerPool, http_client
 
 pytestmark = pytest.mark.slow
 
 BUDGET = Decimal("10000.00")
-
-
-@pytest.fixture
-def servers(clean_db: str, tmp_path: Path) -> Iterator[ServerPool]:
-    pool = ServerPool(clean_db, tmp_path)
-    try:
-        yield pool
-    finally:
-        for server in pool.servers:  # shown by pytest only when the test failed
-            print(f"--- {server.log_path.name} (access lines left out):\n{server.log_excerpt()}")
-        pool.stop_all()
-        assert not any(server.running for server in pool.servers), "a server process survived teardown"
-
-
-@pytest.fixture
-def admin(clean_db: str) -> dict[str, str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "calendar_service.cli.main", "token", "create", "--role", "admin", "--name", "awarder"],
-        env={**os.environ, "DATABASE_URL": clean_db},
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return {"Authorization": f"Bearer {result.stdout.strip().splitlines()[-1]}"}
-
-
-def http_client(server: Server) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        base_url=server.url,
-        limits=httpx.Limits(max_connections=200, max_keepalive_connections=200, keepalive_expiry=2),
-        timeout=httpx.Timeout(60),
-        trust_env=False,
-    )
 
 
 def local(instant: datetime) -> str:

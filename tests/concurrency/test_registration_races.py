@@ -7,13 +7,9 @@ separate processes that only share the database, the way production runs.
 import asyncio
 import os
 import signal
-import subprocess
-import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import anyio
@@ -21,49 +17,11 @@ import httpx
 import pytest
 
 from tests.support.factories import event_body
-from tests.support.server import ROOT, Server, ServerPool
+from tests.support.server import Server, ServerPool, http_client
 
 pytestmark = pytest.mark.slow
 
 ACTIVE_STATES = ("confirmed", "waitlisted")
-
-
-@pytest.fixture
-def servers(clean_db: str, tmp_path: Path) -> Iterator[ServerPool]:
-    pool = ServerPool(clean_db, tmp_path)
-    try:
-        yield pool
-    finally:
-        for server in pool.servers:  # shown by pytest only when the test failed
-            print(f"--- {server.log_path.name} (access lines left out):\n{server.log_excerpt()}")
-        pool.stop_all()
-        assert not any(server.running for server in pool.servers), "a server process survived teardown"
-
-
-@pytest.fixture
-def admin(clean_db: str) -> dict[str, str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "calendar_service.cli.main", "token", "create", "--role", "admin", "--name", "racer"],
-        env={**os.environ, "DATABASE_URL": clean_db},
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return {"Authorization": f"Bearer {result.stdout.strip().splitlines()[-1]}"}
-
-
-def http_client(server: Server) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        base_url=server.url,
-        # Idle connections are dropped well before uvicorn's 5 s keep-alive timeout: with equal timeouts a
-        # request sent on a connection the server is closing fails with "Server disconnected" (a client race).
-        limits=httpx.Limits(max_connections=200, max_keepalive_connections=200, keepalive_expiry=2),
-        timeout=httpx.Timeout(60),
-        trust_env=False,  # never a proxy between us and 127.0.0.1
-    )
 
 
 async def start(servers: ServerPool, workers: int = 2) -> Server:

@@ -183,3 +183,14 @@ class ServerPool:
                 errors.append(exc)
         if errors:
             raise errors[0]
+
+
+def http_client(server: Server) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        base_url=server.url,
+        # Idle connections are dropped well before uvicorn's 5 s keep-alive timeout: with equal timeouts a
+        # request sent on a connection the server is closing fails with "Server disconnected" (a client race).
+        limits=httpx.Limits(max_connections=200, max_keepalive_connections=200, keepalive_expiry=2),
+        timeout=httpx.Timeout(60),
+        trust_env=False,  # never a proxy between us and 127.0.0.1
+    )
