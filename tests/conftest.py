@@ -16,12 +16,13 @@ from typing import Any
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlmodel import SQLModel
 
 from calendar_service.app import create_app
 from calendar_service.db.engine import create_engine, create_session_maker
 from calendar_service.db.migrate import upgrade
+from calendar_service.db.tables import Calendar
 from calendar_service.settings import Settings, normalize_database_url
 from calendar_service.staff.tokens import TokenService
 from tests.support import postgres
@@ -118,6 +119,12 @@ async def make_token(url: str, role: str, calendars: list[str] | None = None) ->
     engine = create_engine(url, pool=False)
     try:
         async with create_session_maker(engine)() as session, session.begin():
+            for slug in calendars or []:  # a token may only name calendars that exist
+                if await session.scalar(select(Calendar.id).where(Calendar.slug == slug)) is None:
+                    session.add(
+                        Calendar(slug=slug, name=slug, timezone="UTC", created_at=FIXED_NOW, updated_at=FIXED_NOW)
+                    )
+            await session.flush()
             _, token = await TokenService(session).create(
                 name=f"test {role}", role=role, calendars=calendars or [], now=FIXED_NOW
             )

@@ -117,7 +117,7 @@ class AttendeeExport:
             "event",
             event.slug,
             calendar=calendar.slug,
-            detail={"format": fmt, "status": status, "mode": mode, "rows": count},
+            detail={"format": fmt, "status": status, "mode": mode, "bom": bom, "rows": count},
         )
         filename = export_filename(event.slug, "attendees", self.now.date(), fmt)
         chunks = self._render(fmt, shape, event.id or 0, filters, bom, event.slug)

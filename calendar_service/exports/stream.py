@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from calendar_service.domain.exports import content_disposition
 
 FORMATS = {
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",  # Litestar adds "; charset=utf-8" to text types
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
 }

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from calendar_service.db.tables import StaffToken
+from calendar_service.db.tables import Calendar, StaffToken
 from calendar_service.domain.access import Staff, valid_role
 from calendar_service.domain.timezones import iso_utc
 from calendar_service.errors import InvalidInput, NotFound, Unauthorized
@@ -55,6 +55,16 @@ class TokenService:
             raise InvalidInput(str(exc), "role") from None
         if not name.strip():
             raise InvalidInput("name: give the token a name saying whose it is", "name")
+        if calendars:
+            known = set(
+                (await self.session.scalars(select(Calendar.slug).where(Calendar.slug.in_(calendars)))).all()  # type: ignore[attr-defined]
+            )
+            unknown = [slug for slug in calendars if slug not in known]
+            if unknown:
+                raise InvalidInput(
+                    f"calendars: no calendar {', '.join(repr(u) for u in unknown)}; GET /api/calendars lists them",
+                    "calendars",
+                )
         if expires_in_days is not None and expires_in_days < 1:
             raise InvalidInput("expires_in_days: at least 1 (or leave it out for a token that does not expire)", "")
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)

@@ -51,7 +51,7 @@ async def test_csv_export_matches_the_registrations_with_scripts_intact_and_form
     organizer = await token_factory("organizer", ["test-cal"])
     response = await client.get(f"/api/staff/events/{slug}/attendees", headers=organizer, params={"bom": "true"})
     assert response.status_code == 200, response.text
-    assert response.headers["content-type"].startswith("text/csv")
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
     assert f'filename="{slug}-attendees-2024-06-01.csv"' in response.headers["content-disposition"]
     assert response.content.startswith(b"\xef\xbb\xbf")
     assert b"\r\n" in response.content, "RFC 4180 line endings"

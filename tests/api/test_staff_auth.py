@@ -117,6 +117,12 @@ async def test_tokens_expire_record_last_use_and_show_their_secret_once(
     assert listed[body["id"]]["token"] is None, "the secret is shown once, never listed"
     assert listed[body["id"]]["last_used_at"] == "2024-06-01T12:00:00Z"
     assert listed[body["id"]]["calendars"] == ["test-cal"]
+    typo = await client.post(
+        "/api/staff/tokens",
+        headers=admin_headers,
+        json={"name": "x", "role": "organizer", "calendars": ["test-cal", "tset-cal"]},
+    )
+    assert typo.status_code == 422 and "'tset-cal'" in typo.json()["detail"]
     bad = await client.post(
         "/api/staff/tokens", headers=admin_headers, json={"name": "x", "role": "reviewer", "calendars": ["a"]}
     )

@@ -40,6 +40,11 @@ def test_token_create_refuses_an_unknown_role_in_one_line(clean_db: str) -> None
 
 
 def test_a_token_with_an_expiry_is_listed_with_it_and_revoking_shows(clean_db: str) -> None:
+    typo = invoke(
+        "token", "create", "--role", "organizer", "--name", "G", "--calendar", "global-advocacy", database_url=clean_db
+    )
+    assert typo.returncode == 2 and "no calendar 'global-advocacy'" in one_error_line(typo.stderr)
+    assert invoke("load-fixtures", "--dir", str(FIXTURES_DIR), database_url=clean_db).returncode == 0
     created = invoke(
         "token", "create", "--role", "organizer", "--name", "Grace", "--calendar", "global-advocacy",
         "--expires-in-days", "30", database_url=clean_db,
