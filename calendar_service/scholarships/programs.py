@@ -68,6 +68,13 @@ class ProgramService:
         event = await self.store.event_by_slug(slug, lock=True)  # lock order: program, then event
         values = self._check(data, event)
         before = await self.read(ProgramView(existing, event)) if existing else None
+        if existing is None and values["closes_at"] <= self.now:
+            # A new program whose window is already over could never take an application.
+            raise InvalidInput(
+                f"closes_at: {data.closes_at} ({event.timezone}) has passed; a new program needs an application "
+                "window that ends in the future",
+                "closes_at",
+            )
         if existing is None:
             program = ScholarshipProgram(
                 event_id=event.id or 0,

@@ -278,3 +278,15 @@ async def test_reserved_places_need_free_capacity_and_an_accepting_recipient_nee
     assert (await client.get(f"/api/scholarship-applications/{bruno}")).json()["status"] == "awarded"
     listing = (await client.get(f"/api/staff/events/{slug}/registrations", headers=admin_headers)).json()
     assert listing["seats_taken"] == 3 and "bruno@example.org" not in {r["email"] for r in listing["items"]}
+
+
+async def test_a_new_program_whose_window_is_already_over_is_refused_and_nothing_is_created(
+    client: Client, admin_headers: dict[str, str], create_event: EventFactory
+) -> None:
+    slug = (await forum(create_event))["slug"]
+    late = await put_program(
+        client, slug, admin_headers, opens_at="2024-04-01T00:00:00", closes_at="2024-05-31T23:59:00"
+    )
+    body = refused(late, 422, "closes_at")
+    assert "has passed" in body["detail"]
+    assert (await client.get(f"/api/staff/events/{slug}/scholarship-program", headers=admin_headers)).status_code == 404
