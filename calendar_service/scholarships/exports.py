@@ -70,7 +70,7 @@ def _row(item: Ranked, application: ScholarshipApplication, view: ProgramView) -
         "rank": item.rank,
         "id": application.id,
         "status": application.status,
-        "screening": application.screening,
+        "screening": view.screening_of(application),
         "name": application.name,
         "email": application.email,
         "country": application.country,

@@ -101,7 +101,7 @@ class RankingService:
             region=region_read(a.country),
             language=a.language,
             status=a.status,  # type: ignore[arg-type]
-            screening=a.screening,
+            screening=view.screening_of(a),
             score=_text(r.score),
             raw_score=_text(r.raw_score),
             review_count=r.review_count,

@@ -85,6 +85,10 @@ class ProgramView:
     def currency(self) -> str:
         return self.row.currency
 
+    def screening_of(self, application: ScholarshipApplication) -> str:
+        """The application's screening state, or `not_required` when the program has no screening phase."""
+        return application.screening if self.settings.get("screening") else "not_required"
+
     @property
     def award_items(self) -> list[str]:
         return list(self.settings.get("award_items", []))

@@ -166,7 +166,7 @@ class ReviewService:
             outcome=outcome,  # type: ignore[arg-type]
             application=read,
             replacement_reviewer=replacement,
-            screening=application.screening,
+            screening=view.screening_of(application),
         )
 
     # -- internals -----------------------------------------------------------------------------

@@ -66,7 +66,7 @@ class ReviewReader:
             id=application.id or 0,
             event=view.event.slug,
             status=application.status,  # type: ignore[arg-type]
-            screening=application.screening,
+            screening=view.screening_of(application),
             name=application.name,
             email=application.email if others == "all" else "",
             country=application.country,

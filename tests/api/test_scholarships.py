@@ -295,6 +295,7 @@ async def test_a_whole_scholarship_cycle_for_the_accra_forum(
     top = ranked["items"][0]
     # Ama: (2·10/10 + 4/4)/3·100 = 100 and (2·9/10 + 1)/3·100 = 93.33
     assert (top["rank"], top["score"], top["review_count"], top["spread"]) == (1, "96.67", 2, "6.67")
+    assert {i["screening"] for i in ranked["items"]} == {"not_required"}, "this program has no screening phase"
     assert top["criterion_means"] == {"relevance": "9.50", "impact": "5.00"}
     normalized = (
         await client.get(
