@@ -225,7 +225,7 @@ class Times:
     XLSX naive datetimes (Excel has no zones; the header names it).
     """
 
-    MAX_CACHED = 50_000
+    MAX_CACHED = 4096  # registrations cluster in time; a bounded cache keeps memory flat
 
     def __init__(self, zone: tzinfo, fmt: str) -> None:
         self.zone = zone
