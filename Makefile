@@ -69,9 +69,10 @@ typecheck: install-dev
 unit: install-dev
 	$(BIN)/python -m pytest tests/unit
 
-## make fuzz: the time-zone and recurrence properties with random, many more examples (minutes)
+## make fuzz: the time-zone, recurrence and scholarship (ranking, assignment, allocation) properties
+## with random, many more examples (minutes)
 fuzz: install-dev
-	HYPOTHESIS_FUZZ=1 $(BIN)/python -m pytest tests/unit/domain/test_properties.py -q
+	HYPOTHESIS_FUZZ=1 $(BIN)/python -m pytest tests/unit/domain/test_properties.py tests/unit/domain/scholarships -q
 
 ## make bench: feeds (5,000 events), registrations under contention, attendee export (100,000 rows), export writers;
 ## figures go in docs/benchmarks.md
