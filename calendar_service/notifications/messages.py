@@ -90,3 +90,12 @@ def confirmed_message(*, name: str, email: str, title: str, when: str, page_url:
         "To see or cancel your registration, use the link in our first email to you."
     )
     return Message("confirmed", email, f"Confirmed: {title}", text + f"\n\n{page_url}", ics, "REQUEST")
+
+
+def link_message(*, name: str, email: str, title: str, status: str, manage_url: str, feed_url: str) -> Message:
+    """A new manage link on request (the old one stops working): links are stored only as hashes."""
+    text = (
+        f"Hello {name},\n\nhere is a new link to your registration for “{title}” (now: {status.replace('_', ' ')}).\n"
+        f"Earlier links no longer work.\n\nYour personal calendar feed: {feed_url}"
+    )
+    return Message("registration_link", email, f"Your registration link: {title}", text + _footer(manage_url))

@@ -8,7 +8,7 @@ from litestar import Controller, Request, Response, get, patch, post, put
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
-from litestar.status_codes import HTTP_200_OK
+from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from calendar_service.domain.access import ADMIN_ONLY, ORGANIZERS, Staff
@@ -20,6 +20,8 @@ from calendar_service.registrations.schemas import (
     AttendanceSummary,
     ConfirmationRead,
     ErasureRead,
+    LinkRequest,
+    LinkRequested,
     RegistrationCreate,
     RegistrationRead,
     StaffMessage,
@@ -52,6 +54,19 @@ class RegistrationController(Controller):
         request_hash = hashlib.sha256(await request.body()).hexdigest()
         status, body = await registrations.register(slug, data, idempotency_key, request_hash)
         return Response(body, status_code=status, media_type="application/json")
+
+    @post(
+        "/api/events/{slug:str}/registrations/link",
+        operation_id="ResendRegistrationLink",
+        opt={"rate_limited": True},
+        status_code=HTTP_202_ACCEPTED,
+    )
+    async def resend_link(
+        self, slug: FromPath[str], data: JSONBody[LinkRequest], registrations: NamedDependency[RegistrationService]
+    ) -> LinkRequested:
+        """Lost the email? A new manage link goes to the address if it is registered; the answer never says."""
+        await registrations.resend_link(slug, data.email)
+        return LinkRequested(detail="if this address is registered for the event, a new link is on its way")
 
     @get("/api/registrations/{token:str}", operation_id="GetRegistration")
     async def get_registration(

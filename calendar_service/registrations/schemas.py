@@ -113,3 +113,11 @@ class AttendanceSummary(Struct, kw_only=True):
 class ErasureRead(Struct, kw_only=True):
     status: Literal["erased"]
     detail: str
+
+
+class LinkRequest(Struct, forbid_unknown_fields=True):
+    email: Annotated[str, Meta(min_length=3, max_length=320)]
+
+
+class LinkRequested(Struct, kw_only=True):
+    detail: str

@@ -104,6 +104,34 @@ class RegistrationService:
             await self._end(event, registration, await self._cancelled_message(event, registration))
         return await self._read(registration, event, token)
 
+    async def resend_link(self, slug: str, raw_email: str) -> None:
+        """Email a new manage link to an active registrant of this event; the answer is the same either way.
+
+        Only token hashes are stored, so the link cannot be sent again as it was: a new token replaces it.
+        Nothing tells the caller whether the address is registered (it could be anyone's address).
+        """
+        event = await self._event_by_slug(slug)
+        email = rules.normalize_email(raw_email)
+        registration = await self.session.scalar(
+            select(Registration).where(Registration.event_id == event.id, Registration.active_email == email.key)
+        )
+        if registration is None:
+            return
+        token = secrets.token_urlsafe(32)
+        registration.token_hash = hash_token(token)
+        registration.updated_at = self.now
+        await self.session.flush()
+        feed = f"{self.base_url}/feeds/{registration.feed_token}.ics"
+        message = messages.link_message(
+            name=registration.name,
+            email=registration.email,
+            title=event.title,
+            status=registration.status,
+            manage_url=f"{self.base_url}/api/registrations/{token}",
+            feed_url=feed,
+        )
+        enqueue(self.session, message, self.now, registration.id)
+
     async def rotate_feed(self, token: str) -> RegistrationRead:
         """A new personal-feed link; the old one stops working at once."""
         registration = await self._by_token(token)

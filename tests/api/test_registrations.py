@@ -313,3 +313,34 @@ async def test_staff_message_reaches_the_chosen_registrants_only(
     staff_messages = [m for m in await outbox(client, admin_headers) if m["kind"] == "staff_message"]
     assert [(m["recipient"], m["subject"]) for m in staff_messages] == [("p3@example.org", "Room change")]
     assert "We moved to room B." in staff_messages[0]["body"]
+
+
+async def test_a_lost_link_is_sent_again_as_a_new_link_and_the_answer_never_says_who_is_registered(
+    client: AsyncTestClient[Litestar], create_event: EventFactory, admin_headers: dict[str, str]
+) -> None:
+    import re
+
+    event = await create_event(capacity=5)
+    first = await client.post(
+        f"/api/events/{event['slug']}/registrations", json={"name": "Ama", "email": "ama@example.org", "consent": True}
+    )
+    old_token = first.json()["token"]
+    url = f"/api/events/{event['slug']}/registrations/link"
+    asked = await client.post(url, json={"email": "AMA@Example.org"})
+    stranger = await client.post(url, json={"email": "nobody@example.org"})
+    assert asked.status_code == stranger.status_code == 202
+    assert asked.json() == stranger.json(), "the answer must not reveal whether an address is registered"
+    outbox = (await client.get("/api/staff/outbox", headers=admin_headers)).json()["items"]
+    links = [m for m in outbox if m["kind"] == "registration_link"]
+    assert [m["recipient"] for m in links] == ["ama@example.org"]
+    new_token = re.search(r"/api/registrations/([A-Za-z0-9_-]+)", links[0]["body"]).group(1)  # type: ignore[union-attr]
+    assert new_token != old_token
+    assert (await client.get(f"/api/registrations/{old_token}")).status_code == 404, "the old link stops working"
+    mine = await client.get(f"/api/registrations/{new_token}")
+    assert mine.status_code == 200 and mine.json()["email"] == "ama@example.org"
+    assert (await client.post(f"/api/registrations/{new_token}/cancel")).status_code == 200
+    await client.post(url, json={"email": "ama@example.org"})
+    outbox = (await client.get("/api/staff/outbox", headers=admin_headers)).json()["items"]
+    assert len([m for m in outbox if m["kind"] == "registration_link"]) == 1, "no link for a cancelled registration"
+    bad = await client.post(url, json={"email": "not an address"})
+    assert bad.status_code == 422 and "email" in bad.json()["detail"]
