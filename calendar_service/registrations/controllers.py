@@ -30,6 +30,7 @@ from calendar_service.registrations.schemas import (
     StaffStatusChange,
 )
 from calendar_service.registrations.service import RegistrationService
+from calendar_service.registrations.staff_desk import StaffDesk
 from calendar_service.settings import Settings
 
 IdempotencyKey = Annotated[
@@ -121,7 +122,7 @@ class RegistrationController(Controller):
         q: FromQuery[str | None] = None,
     ) -> StaffRegistrationList:
         """Registrations of one event with waitlist positions; `q` searches name and email."""
-        return await registrations.list_for_staff(slug, staff, status, q)
+        return await StaffDesk(registrations).list_for_staff(slug, staff, status, q)
 
     @post(
         "/api/staff/registrations/{registration_id:int}/attend",
@@ -136,7 +137,7 @@ class RegistrationController(Controller):
         staff: NamedDependency[Staff],
     ) -> StaffRegistrationList:
         """Mark a confirmed registrant as attended."""
-        return await registrations.mark_attended(registration_id, staff)
+        return await StaffDesk(registrations).mark_attended(registration_id, staff)
 
     @patch(
         "/api/staff/registrations/{registration_id:int}",
@@ -151,7 +152,7 @@ class RegistrationController(Controller):
         staff: NamedDependency[Staff],
     ) -> StaffRegistrationList:
         """Confirm (needs a free place), cancel (frees it and promotes) or check in one registration."""
-        return await registrations.change_status(registration_id, data.status, staff)
+        return await StaffDesk(registrations).change_status(registration_id, data.status, staff)
 
     @post(
         "/api/staff/events/{slug:str}/messages",
@@ -167,7 +168,9 @@ class RegistrationController(Controller):
         staff: NamedDependency[Staff],
     ) -> StaffMessageResult:
         """Queue one email per registrant in `statuses` (default: confirmed and awaiting confirmation)."""
-        return await registrations.message_registrants(slug, data.subject, data.body, list(data.statuses), staff)
+        return await StaffDesk(registrations).message_registrants(
+            slug, data.subject, data.body, list(data.statuses), staff
+        )
 
     @get("/api/staff/outbox", operation_id="ListOutbox", opt=ADMIN_ONLY)
     async def list_outbox(

@@ -14,12 +14,9 @@ Invariants:
   is a 409 that says nothing about the existing registration.
 """
 
-import dataclasses
 import hashlib
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
-from urllib.parse import urlsplit
 
 import msgspec
 from sqlalchemy import func, or_, select, update
@@ -27,25 +24,21 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from calendar_service.db.tables import Calendar, Event, IdempotencyRecord, OccurrenceOverride, Registration
+from calendar_service.db.tables import Calendar, Event, IdempotencyRecord, Registration
 from calendar_service.domain import registration as rules
 from calendar_service.domain.access import Staff, require_calendar_editor
-from calendar_service.domain.ics import render_invitation
 from calendar_service.domain.links import webcal
 from calendar_service.domain.timezones import iso_utc
 from calendar_service.errors import Conflict, DomainError, Gone, InvalidInput, NotFound
 from calendar_service.events import mapping
-from calendar_service.feeds.service import timezone_blocks, zone_spans
 from calendar_service.notifications import messages
 from calendar_service.notifications.outbox import enqueue
+from calendar_service.registrations.letters import Letters
 from calendar_service.registrations.schemas import (
     ConfirmationRead,
     EventSummary,
     RegistrationCreate,
     RegistrationRead,
-    StaffMessageResult,
-    StaffRegistrationList,
-    StaffRegistrationRead,
 )
 from calendar_service.settings import Settings
 from calendar_service.staff.audit import AuditLog
@@ -62,6 +55,7 @@ class RegistrationService:
         self.base_url = settings.base_url
         self.now = now
         self.audit = AuditLog(session, now)
+        self.letters = Letters(session, settings)
 
     # -- public --------------------------------------------------------------------------------
 
@@ -101,7 +95,7 @@ class RegistrationService:
         event = await self._lock_event(found.event_id)
         registration = await self._by_token(token)  # re-read under the event lock
         if registration.status != "cancelled":
-            await self._end(event, registration, await self._cancelled_message(event, registration))
+            await self._end(event, registration, await self.letters.cancelled(event, registration))
         return await self._read(registration, event, token)
 
     async def resend_link(self, slug: str, raw_email: str) -> None:
@@ -141,239 +135,6 @@ class RegistrationService:
         event = await self.session.get_one(Event, registration.event_id)
         return await self._read(registration, event, token)
 
-    # -- staff ---------------------------------------------------------------------------------
-
-    async def list_for_staff(
-        self, slug: str, staff: Staff, status: str | None = None, query: str | None = None
-    ) -> StaffRegistrationList:
-        event = await self._event_by_slug(slug)
-        await self._require_editor(event, staff)
-        stmt = select(Registration).where(Registration.event_id == event.id)
-        if status:
-            if status not in rules.STATUSES:
-                raise InvalidInput(f"status: use one of {', '.join(rules.STATUSES)}", "status")
-            stmt = stmt.where(Registration.status == status)
-        if query:
-            like = f"%{query.casefold()}%"
-            stmt = stmt.where(or_(func.lower(Registration.name).like(like), Registration.email_key.like(like)))
-        rows = (await self.session.scalars(stmt.order_by(Registration.created_at, Registration.id))).all()
-        waitlist = [r for r in await self._waitlist(event.id or 0)]
-        positions = {r.id: n for n, r in enumerate(waitlist, start=1)}
-        items = [
-            StaffRegistrationRead(
-                id=r.id or 0,
-                status=r.status,  # type: ignore[arg-type]
-                waitlist_position=positions.get(r.id),
-                name=r.name,
-                email=r.email,
-                attendance_mode=r.attendance_mode,
-                answers=r.answers,
-                consent=r.consent,
-                created_at=iso_utc(r.created_at),
-                confirmed_at=iso_utc(r.confirmed_at) if r.confirmed_at else None,
-                cancelled_at=iso_utc(r.cancelled_at) if r.cancelled_at else None,
-                attended_at=iso_utc(r.attended_at) if r.attended_at else None,
-                scholarship=r.scholarship,
-                erased=r.erased_at is not None,
-                waiting_reason=rules.waiting_reason(
-                    r.attendance_mode,
-                    event.capacity,
-                    event.seats_taken,
-                    (event.registration or {}).get("online_capacity"),
-                    event.online_taken,
-                    positions.get(r.id),
-                    event.reserved_seats,
-                )
-                if r.status == "waitlisted"
-                else None,
-            )
-            for r in rows
-        ]
-        return StaffRegistrationList(
-            items=items,
-            capacity=event.capacity,
-            seats_taken=event.seats_taken,
-            online_taken=event.online_taken,
-            waitlisted=len(waitlist),
-        )
-
-    async def mark_attended(self, registration_id: int, staff: Staff) -> StaffRegistrationList:
-        registration = await self.session.get(Registration, registration_id)
-        if registration is None:
-            raise NotFound(f"no registration {registration_id}")
-        event = await self._lock_event(registration.event_id)
-        await self._require_editor(event, staff)
-        if registration.status not in ("confirmed", "attended"):
-            raise Conflict(f"only confirmed registrations can be checked in; this one is {registration.status}")
-        previous = registration.status
-        registration.status = "attended"
-        registration.attended_at = registration.updated_at = self.now
-        await self.session.flush()
-        await self._audit_status(staff, event, registration, previous, "registration.check_in")
-        return await self.list_for_staff(event.slug, staff)
-
-    async def change_status(self, registration_id: int, status: str, staff: Staff) -> StaffRegistrationList:
-        """Staff confirm (a free place is needed: nobody is overbooked), cancel (frees and promotes) or check in."""
-        found = await self.session.get(Registration, registration_id)
-        if found is None:
-            raise NotFound(f"no registration {registration_id}")
-        event = await self._lock_event(found.event_id)
-        await self._require_editor(event, staff)
-        registration = await self.session.get_one(Registration, registration_id, populate_existing=True)
-        if status == "attended":
-            return await self.mark_attended(registration_id, staff)
-        if status == registration.status:
-            return await self.list_for_staff(event.slug, staff)
-        previous = registration.status
-        if status == "cancelled":
-            await self._end(event, registration, await self._cancelled_message(event, registration))
-            await self._audit_status(staff, event, registration, previous, "registration.status")
-            return await self.list_for_staff(event.slug, staff)
-        if registration.status == "cancelled":
-            raise Conflict("a cancelled registration cannot be confirmed; the person can register again")
-        if not registration.holds_seat:
-            if not await self._take_seat(event, registration.attendance_mode):
-                raise Conflict("no free place: raise the capacity first (nobody is overbooked silently)")
-            registration.holds_seat = True
-        registration.status = "confirmed"
-        registration.confirmed_at = registration.updated_at = self.now
-        await self.session.flush()
-        enqueue(self.session, await self._promoted_message(event, registration), self.now, registration.id)
-        await self._audit_status(staff, event, registration, previous, "registration.status")
-        return await self.list_for_staff(event.slug, staff)
-
-    async def message_registrants(
-        self, slug: str, subject: str, body: str, statuses: list[str], staff: Staff
-    ) -> StaffMessageResult:
-        """One outbox message per registrant in the given statuses (written in this transaction)."""
-        event = await self._event_by_slug(slug)
-        await self._require_editor(event, staff)
-        rows = (
-            await self.session.scalars(
-                select(Registration)
-                .where(Registration.event_id == event.id, Registration.status.in_(statuses))  # type: ignore[attr-defined]
-                .order_by(Registration.id)
-            )
-        ).all()
-        for registration in rows:
-            text = f"Hello {registration.name},\n\n{body}\n\n— {event.title}: {self.base_url}/events/{event.slug}"
-            enqueue(
-                self.session,
-                messages.Message("staff_message", registration.email, subject, text),
-                self.now,
-                registration.id,
-            )
-        await self.session.flush()
-        calendar = await self.session.get_one(Calendar, event.calendar_id)
-        self.audit.record(
-            staff,
-            "registration.message",
-            "event",
-            event.slug,
-            calendar=calendar.slug,
-            detail={"subject": subject, "statuses": statuses, "recipients": len(rows)},
-        )
-        return StaffMessageResult(queued=len(rows), recipients=[r.email for r in rows])
-
-    async def seat_scholarship_recipient(self, event_id: int, name: str, email: str) -> Registration:
-        """A confirmed place for someone who accepted a scholarship, in the caller's transaction.
-
-        A place reserved for recipients first, else a free public place, else a 409 with nothing
-        written: both are conditional UPDATEs under the event lock. An active registration of the
-        same person is upgraded (confirmed, flagged `scholarship`), never duplicated.
-        """
-        event = await self._lock_event(event_id)
-        address = rules.normalize_email(email)
-        registration = await self.session.scalar(
-            select(Registration)
-            .where(Registration.event_id == event_id, Registration.active_email == address.key)
-            .execution_options(populate_existing=True)
-        )
-        if registration is not None and registration.holds_seat:
-            pending = registration.status == "pending_confirmation"
-            registration.scholarship = True
-            if pending:
-                registration.status = "confirmed"
-                registration.confirmed_at = self.now
-                registration.confirm_token_hash = registration.confirm_expires_at = None
-            registration.updated_at = self.now
-            await self.session.flush()
-            if pending:
-                enqueue(self.session, await self._promoted_message(event, registration), self.now, registration.id)
-            return registration
-        mode = (
-            registration.attendance_mode
-            if registration
-            else ("online" if event.attendance_mode == "online" else "in_person")
-        )
-        reserved = None
-        if mode == "in_person":
-            reserved = (
-                await self.session.execute(
-                    update(Event)
-                    .where(Event.id == event_id, Event.reserved_seats > 0)  # type: ignore[arg-type,operator]
-                    .values(reserved_seats=Event.reserved_seats - 1, seats_taken=Event.seats_taken + 1)
-                    .returning(Event.seats_taken, Event.reserved_seats)
-                    .execution_options(synchronize_session=False)
-                )
-            ).first()
-        if reserved is not None:
-            set_committed_value(event, "seats_taken", reserved.seats_taken)
-            set_committed_value(event, "reserved_seats", reserved.reserved_seats)
-        elif not await self._take_seat(event, mode):
-            raise Conflict(
-                "no place is left at this event: every place kept for scholarship recipients is used and the "
-                "event is full; the organizers can raise the capacity or reserved_seats"
-            )
-        if registration is not None:  # waitlisted: upgraded in place, keeps its history
-            registration.status = "confirmed"
-            registration.holds_seat = registration.scholarship = True
-            registration.confirmed_at = registration.updated_at = self.now
-            await self.session.flush()
-            enqueue(self.session, await self._promoted_message(event, registration), self.now, registration.id)
-            return registration
-        token = secrets.token_urlsafe(32)
-        registration = Registration(
-            event_id=event_id,
-            token_hash=hash_token(token),
-            feed_token=secrets.token_urlsafe(32),
-            name=name.strip(),
-            email=address.address,
-            email_key=address.key,
-            active_email=address.key,
-            attendance_mode=mode,
-            consent=True,
-            status="confirmed",
-            holds_seat=True,
-            scholarship=True,
-            created_at=self.now,
-            updated_at=self.now,
-            confirmed_at=self.now,
-        )
-        self.session.add(registration)
-        await self.session.flush()
-        read = await self._read(registration, event, token)
-        enqueue(
-            self.session, await self._registered_message(event, registration, read, None), self.now, registration.id
-        )
-        await self.session.flush()
-        return registration
-
-    async def _audit_status(
-        self, staff: Staff, event: Event, registration: Registration, previous: str, action: str
-    ) -> None:
-        calendar = await self.session.get_one(Calendar, event.calendar_id)
-        self.audit.record(
-            staff,
-            action,
-            "registration",
-            registration.id,
-            calendar=calendar.slug,
-            before={"status": previous},
-            after={"status": registration.status},
-            detail={"event": event.slug},
-        )
-
     async def promote(self, event: Event, mode: str) -> list[Registration]:
         """Give free seats to waitlisted people in arrival order (the event row is locked)."""
         promoted: list[Registration] = []
@@ -397,15 +158,15 @@ class RegistrationService:
                     name=candidate.name,
                     email=candidate.email,
                     title=event.title,
-                    when=self._when(event),
-                    confirm_url=self._confirm_url(confirm_token),
+                    when=self.letters.when(event),
+                    confirm_url=self.letters.confirm_url(confirm_token),
                     deadline=iso_utc(candidate.confirm_expires_at),
                 )
             else:
                 candidate.status = "confirmed"
                 candidate.confirmed_at = self.now
                 await self.session.flush()
-                message = await self._promoted_message(event, candidate)
+                message = await self.letters.promoted(event, candidate)
             enqueue(self.session, message, self.now, candidate.id)
             promoted.append(candidate)
         return promoted
@@ -467,9 +228,9 @@ class RegistrationService:
             name=registration.name,
             email=registration.email,
             title=event.title,
-            when=self._when(event),
+            when=self.letters.when(event),
             page_url=f"{self.base_url}/events/{event.slug}",
-            ics=await self.invitation(event, registration, "REQUEST"),
+            ics=await self.letters.invitation(event, registration, "REQUEST"),
         )
         enqueue(self.session, message, self.now, registration.id)
         return ConfirmationRead(
@@ -519,9 +280,6 @@ class RegistrationService:
     def _confirm_deadline(self, event: Event) -> datetime:
         return self.now + timedelta(hours=int((event.registration or {}).get("confirmation_hours", 48)))
 
-    def _confirm_url(self, confirm_token: str) -> str:
-        return f"{self.base_url}/registrations/confirm/{confirm_token}"
-
     # -- event hooks (called by EventService in its transaction) ------------------------------
 
     async def capacity_raised(self, event: Event) -> None:
@@ -540,12 +298,12 @@ class RegistrationService:
         ).all()
         for registration in active:
             method = "CANCEL" if cancelled else "REQUEST"
-            ics = await self.invitation(event, registration, method)
+            ics = await self.letters.invitation(event, registration, method)
             message = messages.event_changed_message(
                 name=registration.name,
                 email=registration.email,
                 title=event.title,
-                when=self._when(event),
+                when=self.letters.when(event),
                 page_url=f"{self.base_url}/events/{event.slug}",
                 ics=ics,
                 cancelled=cancelled,
@@ -606,7 +364,7 @@ class RegistrationService:
                 "this email is already registered for this event; the confirmation email has the link to manage it"
             ) from None
         read = await self._read(registration, event, token)
-        message = await self._registered_message(event, registration, read, confirm_token)
+        message = await self.letters.registered(event, registration, read, confirm_token)
         enqueue(self.session, message, self.now, registration.id)
         await self.session.flush()
         return read
@@ -734,75 +492,4 @@ class RegistrationService:
             ),
             created_at=iso_utc(registration.created_at),
             online_url=event.online_url if seat_holder and registration.attendance_mode == "online" else None,
-        )
-
-    # -- messages ------------------------------------------------------------------------------
-
-    def _organizer(self) -> str:
-        if self.settings.organizer_email:
-            return self.settings.organizer_email
-        host = urlsplit(self.base_url).hostname or "localhost"
-        return f"events@{'localhost' if host.replace('.', '').isdigit() else host}"
-
-    async def invitation(self, event: Event, registration: Registration, method: str) -> bytes:
-        overrides = (
-            await self.session.scalars(select(OccurrenceOverride).where(OccurrenceOverride.event_id == event.id))
-        ).all()
-        timing = mapping.timing_of(event, list(overrides))
-        doc = dataclasses.replace(
-            mapping.event_doc(event, timing, self.base_url, self._organizer()),
-            attendee_email=registration.email,
-            attendee_name=registration.name,
-        )
-        spans = zone_spans([(None, event.timezone, event.all_day, event.first_start_utc, event.last_end_utc)])
-        return render_invitation(doc, method, timezone_blocks(spans))
-
-    def _when(self, event: Event) -> str:
-        return f"{mapping.wire_start(event.start_local, event.all_day).replace('T', ' ')} {event.timezone}"
-
-    async def _registered_message(
-        self, event: Event, registration: Registration, read: RegistrationRead, confirm_token: str | None
-    ) -> Any:
-        if confirm_token is not None:
-            return messages.confirm_message(
-                name=registration.name,
-                email=registration.email,
-                title=event.title,
-                when=self._when(event),
-                confirm_url=self._confirm_url(confirm_token),
-                manage_url=read.manage_url,
-                deadline=iso_utc(registration.confirm_expires_at) if registration.confirm_expires_at else "",
-            )
-        ics = await self.invitation(event, registration, "REQUEST") if registration.status == "confirmed" else None
-        return messages.registration_message(
-            status=registration.status,
-            name=registration.name,
-            email=registration.email,
-            title=event.title,
-            when=self._when(event),
-            page_url=read.event.url,
-            manage_url=read.manage_url,
-            position=read.waitlist_position,
-            ics=ics,
-        )
-
-    async def _promoted_message(self, event: Event, registration: Registration) -> Any:
-        return messages.promoted_message(
-            name=registration.name,
-            email=registration.email,
-            title=event.title,
-            when=self._when(event),
-            page_url=f"{self.base_url}/events/{event.slug}",
-            ics=await self.invitation(event, registration, "REQUEST"),
-        )
-
-    async def _cancelled_message(self, event: Event, registration: Registration) -> Any:
-        ics = await self.invitation(event, registration, "CANCEL") if registration.confirmed_at else None
-        return messages.cancelled_message(
-            name=registration.name,
-            email=registration.email,
-            title=event.title,
-            when=self._when(event),
-            page_url=f"{self.base_url}/events/{event.slug}",
-            ics=ics,
         )

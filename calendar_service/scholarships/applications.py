@@ -33,6 +33,7 @@ from calendar_service.domain.scholarships import check_currency, format_amount, 
 from calendar_service.domain.timezones import iso_utc
 from calendar_service.errors import Conflict, Gone, InvalidInput
 from calendar_service.notifications.outbox import enqueue
+from calendar_service.registrations.recipients import seat_scholarship_recipient
 from calendar_service.registrations.service import RegistrationService
 from calendar_service.scholarships import messages
 from calendar_service.scholarships.awards import expire_application
@@ -135,8 +136,11 @@ class ApplicationService:
         if application.status == "accepted":
             return await self._read(application, view, token)
         self._check_answerable(application)
-        registration = await RegistrationService(self.session, self.settings, self.now).seat_scholarship_recipient(
-            view.event.id or 0, application.name, application.email
+        registration = await seat_scholarship_recipient(
+            RegistrationService(self.session, self.settings, self.now),
+            view.event.id or 0,
+            application.name,
+            application.email,
         )
         application.status = "accepted"
         application.answered_at = application.updated_at = self.now
