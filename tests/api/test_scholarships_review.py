@@ -88,6 +88,11 @@ async def test_reviewers_reach_only_their_assignments_and_nothing_outside_review
         response = await client.request(method, path, headers=one, json={} if method == "POST" else None)
         assert response.status_code == 403, (method, path, response.text)
     assert [a["id"] for a in (await client.get("/api/staff/reviews", headers=one)).json()["items"]] == sorted(mine)
+    # What a reviewer reads about their own assignment never carries the applicant's address.
+    (assigned,) = mine
+    seen = await client.get(f"/api/staff/scholarship-applications/{assigned}", headers=one)
+    listed = await client.get("/api/staff/reviews", headers=one)
+    assert seen.status_code == 200 and "@example.org" not in seen.text and "@example.org" not in listed.text
 
 
 async def test_screening_decides_by_majority_and_only_eligible_applications_are_scored_and_funded(
