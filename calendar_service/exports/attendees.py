@@ -3,52 +3,38 @@
 Decisions:
 - Authorisation and the audit entry happen in the request's unit of work,
   before the first byte: an export of personal data is always on record.
-- Rows are read after that, on the read-only engine (autocommit: on SQLite
-  no write lock is held while a client downloads) in keyset pages of 1,000
-  by id, so 100,000 registrations never sit in memory; only the waitlist
-  order (ids) and per-person session counts are kept, a few bytes a row.
+- Rows are read after that, on the read-only engine or a read-only SQLite
+  connection of their own, in keyset pages (`pages.py`), so 100,000
+  registrations never sit in memory and no write lock is held while a
+  client downloads.
 - Times appear twice: in the event's zone (named in the column header) and
   in UTC. CSV and JSON carry text; XLSX carries real dates.
 - One column per custom question, in the event's question order, headed by
   its label; multi-choice answers are joined with "; ".
 """
 
-import json
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from calendar_service.db.tables import Calendar, Event, Registration, SessionAttendance
+from calendar_service.db.tables import Calendar, Event, Registration
 from calendar_service.domain import registration as rules
 from calendar_service.domain.access import Staff, require_calendar_editor
 from calendar_service.domain.attendance import Programme
 from calendar_service.domain.exports import acsv_pages, ajson_chunks, export_filename
 from calendar_service.domain.timezones import get_zone
 from calendar_service.errors import InvalidInput, NotFound
+from calendar_service.exports.pages import Selection, attendee_pages
 from calendar_service.exports.stream import FORMATS, ExportStream
 from calendar_service.exports.xlsx import axlsx_chunks
 from calendar_service.registrations.attendance import AttendanceService
 from calendar_service.staff.audit import AuditLog
 
-PAGE = 1000
-TIME_KEYS = frozenset({"created_at", "confirmed_at", "attended_at"})
 MODES = ("in_person", "online")
-COLUMNS = (
-    Registration.id,
-    Registration.name,
-    Registration.email,
-    Registration.status,
-    Registration.attendance_mode,
-    Registration.scholarship,
-    Registration.created_at,
-    Registration.confirmed_at,
-    Registration.attended_at,
-    Registration.answers,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +51,13 @@ class _Shape:
         if self.programme is not None:
             cols += ["sessions_attended", "sessions_total", "completed"]
         return cols + [q["label"] for q in self.questions]
+
+    def csv_ready(self) -> frozenset[int]:
+        """Columns that never need CSV rendering: id, status, mode, waitlist position, the times, the counts."""
+        ready = {0, 3, 4, 5, 7, 8, 9, 10, 11, 12}
+        if self.programme is not None:
+            ready |= {13, 14}
+        return frozenset(ready)
 
     def keys(self) -> list[str]:
         cols = ["id", "name", "email", "status", "attendance_mode", "waitlist_position", "scholarship"]
@@ -105,12 +98,10 @@ class AttendeeExport:
         series = bool(event.rrule or event.rdates)
         plan = await AttendanceService(self.session, self.now).plan(event) if series else None
         shape = _Shape(event.timezone, list((event.registration or {}).get("questions", [])), plan)
-        filters = [Registration.event_id == event.id]
-        if status:
-            filters.append(Registration.status == status)
-        if mode:
-            filters.append(Registration.attendance_mode == mode)
-        count = int(await self.session.scalar(select(func.count()).select_from(Registration).where(*filters)) or 0)
+        selection = Selection(event.id or 0, status, mode)
+        count = int(
+            await self.session.scalar(select(func.count()).select_from(Registration).where(*selection.filters())) or 0
+        )
         AuditLog(self.session, self.now).record(
             staff,
             "export.attendees",
@@ -120,15 +111,15 @@ class AttendeeExport:
             detail={"format": fmt, "status": status, "mode": mode, "bom": bom, "rows": count},
         )
         filename = export_filename(event.slug, "attendees", self.now.date(), fmt)
-        chunks = self._render(fmt, shape, event.id or 0, filters, bom, event.slug)
+        chunks = self._render(fmt, shape, selection, bom, event.slug)
         return ExportStream(filename, FORMATS[fmt], count, chunks)
 
-    def _render(
-        self, fmt: str, shape: _Shape, event_id: int, filters: list[Any], bom: bool, slug: str
-    ) -> AsyncIterator[bytes]:
-        pages = self._pages(shape, event_id, filters, fmt)
+    def _render(self, fmt: str, shape: _Shape, selection: Selection, bom: bool, slug: str) -> AsyncIterator[bytes]:
+        keys = [q["key"] for q in shape.questions]
+        zone = get_zone(shape.zone)
+        pages = attendee_pages(self.read_session_maker, selection, zone, fmt, keys, shape.programme)
         if fmt == "csv":
-            return acsv_pages(shape.header(), pages, bom=bom)
+            return acsv_pages(shape.header(), pages, bom=bom, ready=shape.csv_ready())
         if fmt == "xlsx":
             return axlsx_chunks(shape.header(), _flatten(pages), sheet_title=slug)
         return ajson_chunks(self._records(shape, pages))
@@ -142,126 +133,8 @@ class AttendeeExport:
                 record["answers"] = dict(zip(question_keys, row[len(keys) :], strict=True))
                 yield record
 
-    async def _pages(
-        self, shape: _Shape, event_id: int, filters: list[Any], fmt: str
-    ) -> AsyncIterator[list[list[object]]]:
-        times = Times(get_zone(shape.zone), fmt)
-        async with self.read_session_maker() as session:
-            raw_times = session.get_bind().dialect.name == "sqlite"
-            columns = [type_coerce(c, String) if raw_times and c.key in TIME_KEYS else c for c in COLUMNS]
-            waitlist = (
-                await session.scalars(
-                    select(Registration.id)
-                    .where(Registration.event_id == event_id, Registration.status == "waitlisted")
-                    .order_by(Registration.id)
-                )
-            ).all()
-            positions = {rid: n for n, rid in enumerate(waitlist, start=1)}
-            attended: dict[int, int] = {}
-            if shape.programme is not None:
-                valid = set(shape.programme.sessions)
-                marks = await session.execute(
-                    select(SessionAttendance.registration_id, SessionAttendance.occurrence_local).where(
-                        SessionAttendance.event_id == event_id
-                    )
-                )
-                for registration_id, occurrence in marks:
-                    if occurrence in valid:
-                        attended[registration_id] = attended.get(registration_id, 0) + 1
-            question_keys = [q["key"] for q in shape.questions]
-            plan = shape.programme
-            last_id = 0
-            while True:
-                connection = await session.connection()
-                page = (
-                    await connection.execute(
-                        select(*columns)
-                        .where(*filters, Registration.id > last_id)  # type: ignore[operator]
-                        .order_by(Registration.id)
-                        .limit(PAGE)
-                    )
-                ).all()
-                rows: list[list[object]] = []
-                for rid, name, email, status, mode, scholarship, created, confirmed, checked_in, answers in page:
-                    row: list[object] = [
-                        rid,
-                        name,
-                        email,
-                        status,
-                        mode,
-                        positions.get(rid),
-                        bool(scholarship),
-                        *times.pair(created),
-                        *times.pair(confirmed),
-                        *times.pair(checked_in),
-                    ]
-                    if plan is not None:
-                        count = attended.get(rid, 0)
-                        row += [count, len(plan.sessions), None if plan.needed is None else count >= plan.needed]
-                    if question_keys:
-                        if isinstance(answers, str):
-                            answers = json.loads(answers)
-                        answers = answers or {}
-                        row += [answers.get(key) for key in question_keys]
-                    rows.append(row)
-                if rows:
-                    yield rows
-                if len(page) < PAGE:
-                    return
-                last_id = page[-1][0]
-
 
 async def _flatten(pages: AsyncIterator[list[list[object]]]) -> AsyncIterator[list[object]]:
     async for page in pages:
         for row in page:
             yield row
-
-
-class Times:
-    """UTC instants as (local, UTC) cells, converted once per distinct minute (zone offsets are whole minutes).
-
-    Accepts aware datetimes, or SQLite's stored UTC text `YYYY-MM-DD HH:MM:SS[.ffffff]` read raw (parsing
-    it into a datetime first was a third of an export's time). CSV gets text, JSON ISO 8601 with offset,
-    XLSX naive datetimes (Excel has no zones; the header names it).
-    """
-
-    MAX_CACHED = 4096  # registrations cluster in time; a bounded cache keeps memory flat
-
-    def __init__(self, zone: tzinfo, fmt: str) -> None:
-        self.zone = zone
-        self.fmt = fmt
-        self.cache: dict[object, tuple[Any, Any]] = {}
-
-    def pair(self, value: datetime | str | None) -> tuple[object, object]:
-        if value is None:
-            return None, None
-        if isinstance(value, str):
-            key: object = value[:16]
-            second = int(value[17:19])
-        else:
-            value = value.astimezone(UTC)
-            key, second = value.replace(second=0, microsecond=0), value.second
-        minute = self.cache.get(key)
-        if minute is None:
-            minute = self._minute(key)
-            if len(self.cache) >= self.MAX_CACHED:
-                self.cache.clear()
-            self.cache[key] = minute
-        local, utc = minute
-        if self.fmt == "xlsx":
-            return local.replace(second=second), utc.replace(second=second)
-        if self.fmt == "json":
-            return f"{local[0]}:{second:02d}{local[1]}", f"{utc}:{second:02d}Z"
-        return f"{local}:{second:02d}", f"{utc}:{second:02d}Z"
-
-    def _minute(self, key: object) -> tuple[Any, Any]:
-        instant = datetime.fromisoformat(key).replace(tzinfo=UTC) if isinstance(key, str) else key
-        assert isinstance(instant, datetime)
-        local = instant.astimezone(self.zone)
-        if self.fmt == "xlsx":
-            return local.replace(tzinfo=None), instant.replace(tzinfo=None)
-        utc_text = instant.strftime("%Y-%m-%dT%H:%M")
-        if self.fmt == "json":
-            offset = local.isoformat()[19:]  # "+02:00"
-            return (local.strftime("%Y-%m-%dT%H:%M"), offset), utc_text
-        return local.strftime("%Y-%m-%d %H:%M"), utc_text
