@@ -87,6 +87,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         engine = create_engine(settings.database_url)
         read_engine = create_engine(settings.database_url, read_only=True)
         app.state.engine = engine
+        app.state.read_engine = read_engine
         app.state.session_maker = create_session_maker(engine)
         app.state.read_session_maker = create_session_maker(read_engine)
         app.state.write_gate = asyncio.Lock() if settings.is_sqlite else None

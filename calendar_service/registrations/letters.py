@@ -34,10 +34,11 @@ class Letters:
         return f"events@{'localhost' if host.replace('.', '').isdigit() else host}"
 
     async def invitation(self, event: Event, registration: Registration, method: str) -> bytes:
-        overrides = (
-            await self.session.scalars(select(OccurrenceOverride).where(OccurrenceOverride.event_id == event.id))
-        ).all()
-        timing = mapping.timing_of(event, list(overrides))
+        overrides: list[OccurrenceOverride] = []
+        if event.rrule or event.rdates:  # only a series has per-occurrence overrides
+            query = select(OccurrenceOverride).where(OccurrenceOverride.event_id == event.id)
+            overrides = list((await self.session.scalars(query)).all())
+        timing = mapping.timing_of(event, overrides)
         doc = dataclasses.replace(
             mapping.event_doc(event, timing, self.base_url, self.organizer()),
             attendee_email=registration.email,
