@@ -17,11 +17,13 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin, YamlRenderPlugin
 from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
+from sqlalchemy.engine import make_url
 
 from calendar_service import __version__
 from calendar_service.clock import utcnow
 from calendar_service.db.engine import create_engine, create_session_maker
 from calendar_service.db.migrate import ensure_migrated
+from calendar_service.db.write_gate import WriteGate
 from calendar_service.events.controllers import CalendarController, EventController
 from calendar_service.events.service import EventService
 from calendar_service.exports.controllers import ExportController
@@ -90,7 +92,8 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         app.state.read_engine = read_engine
         app.state.session_maker = create_session_maker(engine)
         app.state.read_session_maker = create_session_maker(read_engine)
-        app.state.write_gate = asyncio.Lock() if settings.is_sqlite else None
+        sqlite_file = make_url(settings.database_url).database if settings.is_sqlite else None
+        app.state.write_gate = WriteGate.for_database(sqlite_file) if settings.is_sqlite else None
         try:
             if settings.check_migrations:
                 await ensure_migrated(engine)
@@ -110,6 +113,8 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         finally:
             await engine.dispose()
             await read_engine.dispose()
+            if app.state.write_gate is not None:
+                app.state.write_gate.close()
 
     middleware: list[Any] = [TransactionMiddleware()]
     stores: dict[str, Any] = {}

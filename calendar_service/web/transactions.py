@@ -12,15 +12,12 @@
   SQLite write lock held until garbage collection. So the session is also
   kept in the request scope, and `TransactionMiddleware` closes it in a
   `finally` — closing rolls back anything uncommitted and frees the lock.
-- SQLite has one writer at a time. Left to SQLite, waiting writers poll with
-  its busy handler, sleeping 1, 2, 5 … 100 ms between tries: under contention
-  most of the time went to sleeping (77 registrations/s). So within a process
-  write units of work queue on an asyncio lock (the "write gate", FIFO) and
-  only other processes meet the busy handler. PostgreSQL needs no gate: its
-  row locks queue waiters themselves.
+- On SQLite, write units of work first pass the write gate
+  (`db/write_gate.py`: FIFO in the process, a flock across processes) rather
+  than SQLite's sleeping busy handler. PostgreSQL needs no gate: its row
+  locks queue waiters themselves.
 """
 
-import asyncio
 from collections.abc import AsyncGenerator
 from typing import Any
 
@@ -30,13 +27,15 @@ from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from calendar_service.db.write_gate import WriteGate
+
 SESSION_KEY = "_calendar_db_session"
 READ_SESSION_KEY = "_calendar_read_session"
 GATE_KEY = "_calendar_write_gate"
 
 
 async def provide_db_session(request: Request[Any, Any, State]) -> AsyncGenerator[AsyncSession, None]:
-    gate: asyncio.Lock | None = request.app.state.write_gate
+    gate: WriteGate | None = request.app.state.write_gate
     if gate is not None:
         await gate.acquire()
         request.scope["state"][GATE_KEY] = gate  # released by the middleware, whatever happens
@@ -58,7 +57,7 @@ async def _release(state: dict[str, Any]) -> None:
     session: AsyncSession | None = state.pop(SESSION_KEY, None)
     if session is not None:
         await session.close()
-    gate: asyncio.Lock | None = state.pop(GATE_KEY, None)
+    gate: WriteGate | None = state.pop(GATE_KEY, None)
     if gate is not None:
         gate.release()
 
