@@ -337,7 +337,7 @@ async def test_pages_give_the_same_bytes_as_rows() -> None:
     assert by_pages == by_rows
 
 
-READY_SAFE = st.one_of(st.none(), st.integers(), st.from_regex(r"\A[0-9a-z_ :TZ][0-9a-z_ :TZ-]{0,20}\Z"))
+READY_SAFE = st.one_of(st.none(), st.integers(), st.from_regex(r"\A[0-9a-z_:TZ][0-9a-z_ :TZ-]{0,20}\Z"))
 
 
 @PROPERTY
