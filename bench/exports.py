@@ -43,10 +43,12 @@ from pathlib import Path
 import httpx
 from sqlalchemy.engine import make_url
 
+from bench.export_reference import differing_rows, same_output_sql
 from calendar_service.db.migrate import upgrade
 from calendar_service.settings import normalize_database_url
 
 FORMATS = ("csv", "xlsx", "json")
+ZONE = "America/Santiago"  # summer time starts on 6 September 2026, amid the registrations
 # The columns calendar_service.exports.attendees reads (COLUMNS), in its order and with its filter.
 SQLITE_COLUMNS = "id, name, email, status, attendance_mode, scholarship, created_at, confirmed_at, attended_at, answers"
 LANGUAGES = ["en", "fr", "ar", "hi", "zh"]
@@ -108,7 +110,7 @@ def set_up_event(client: httpx.Client) -> tuple[str, int]:
         json={
             "calendar": "bench",
             "title": "Export benchmark 🎉",
-            "timezone": "Asia/Kathmandu",
+            "timezone": ZONE,
             "start": "2027-03-01T10:00:00",
             "end": "2027-03-01T12:00:00",
             "attendance_mode": "hybrid",
@@ -323,7 +325,7 @@ def main() -> None:
         env=env,
         start_new_session=True,
     )
-    times: dict[str, list[float]] = {k: [] for k in (*FORMATS, "sqlite3")}
+    times: dict[str, list[float]] = {k: [] for k in (*FORMATS, "sqlite3", "same")}
     growth: dict[str, list[float]] = {k: [] for k in FORMATS}
     sampled: dict[str, list[float]] = {k: [] for k in FORMATS}
     sizes: dict[str, int] = {}
@@ -345,6 +347,7 @@ def main() -> None:
             load_s = time.perf_counter() - t0
             rss_start = _status_kib(server.pid, "VmRSS:") / 1024
             sql = f"SELECT {SQLITE_COLUMNS} FROM registration WHERE event_id = {event_id} ORDER BY id"
+            same_sql = same_output_sql(db, event_id, ZONE, QUESTIONS)
             base_rss = run_sqlite3(db, "SELECT 1")[2]
             sqlite_peak: list[float] = []
             max_rss = 0
@@ -353,12 +356,17 @@ def main() -> None:
                 max_rss = max(max_rss, peak)
                 times["sqlite3"].append(seconds)
                 sqlite_peak.append((peak - base_rss) / 1024)
+                seconds, sizes["same"], _ = run_sqlite3(db, same_sql)
+                times["same"].append(seconds)
                 for fmt in FORMATS:
                     seconds, sizes[fmt], exported[fmt], watch = http_export(client, slug, fmt, server.pid)
                     times[fmt].append(seconds)
                     growth[fmt].append(watch.growth_mib)
                     sampled[fmt].append(watch.sampled_growth_mib)
             rss_end = _status_kib(server.pid, "VmRSS:") / 1024
+            ours = client.get(f"/api/staff/events/{slug}/attendees", params={"format": "csv"}).content
+            theirs = subprocess.run(["sqlite3", "-csv", "-header", str(db), same_sql], capture_output=True, check=True)
+            differing = differing_rows(ours, theirs.stdout)
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=30)
@@ -371,11 +379,13 @@ def main() -> None:
     )
     print(f"  bulk insert (sqlite3 executemany, one transaction): {load_s:.1f} s")
     print(f"  {'':<22} {'rows':>8} {'output':>10} {'best':>8} {'median':>8} {'rows/s':>9} {'peak RSS growth':>22}")
-    for key in ("sqlite3", *FORMATS):
+    for key in ("sqlite3", "same", *FORMATS):
         best, median = min(times[key]), statistics.median(times[key])
-        label = "sqlite3 -csv -header" if key == "sqlite3" else f"GET ?format={key}"
-        rows = args.rows if key == "sqlite3" else exported[key]
-        if key == "sqlite3":
+        label = {"sqlite3": "sqlite3 -csv -header", "same": "sqlite3, same cells"}.get(key, f"GET ?format={key}")
+        rows = args.rows if key in ("sqlite3", "same") else exported[key]
+        if key == "same":
+            memory = "-"
+        elif key == "sqlite3":
             memory = f"{max(sqlite_peak):.1f} MiB (peak {max_rss / 1024:.1f})"
         else:
             memory = f"{max(growth[key]):.1f} MiB (10 ms: {max(sampled[key]):.1f})"
@@ -387,6 +397,12 @@ def main() -> None:
     ratio_median = statistics.median(times["csv"]) / statistics.median(times["sqlite3"])
     worst = max(max(v) for v in growth.values())
     print(f"  csv / sqlite3: best {ratio_best:.2f}, median {ratio_median:.2f} (target <= 2)")
+    same_best = min(times["csv"]) / min(times["same"])
+    same_median = statistics.median(times["csv"]) / statistics.median(times["same"])
+    print(
+        f"  csv / sqlite3 printing the same cells (bench/export_reference.py): best {same_best:.2f}, "
+        f"median {same_median:.2f}; rows whose cells differ between the two: {differing}"
+    )
     print(f"  server peak RSS growth, worst of all exports: {worst:.1f} MiB (target < 50 MB)")
     print(f"  server RSS before the first export {rss_start:.0f} MiB, after the last {rss_end:.0f} MiB")
     print(f"  per-run growth (MiB): {', '.join(f'{k} {[round(g, 1) for g in v]}' for k, v in growth.items())}")

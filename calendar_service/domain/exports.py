@@ -72,6 +72,13 @@ def cell_text(value: object) -> str:
         return ""
     if type(value) is int or type(value) is float:
         return str(value)
+    if type(value) is bool:
+        return "yes" if value else "no"
+    if type(value) is list:  # a multi-choice answer: text items, joined (anything else falls through)
+        try:
+            return neutralize("; ".join(value))
+        except TypeError:
+            pass
     if isinstance(value, Enum):
         value = value.value
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):

