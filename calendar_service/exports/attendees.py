@@ -52,13 +52,6 @@ class _Shape:
             cols += ["sessions_attended", "sessions_total", "completed"]
         return cols + [q["label"] for q in self.questions]
 
-    def csv_ready(self) -> frozenset[int]:
-        """Columns that never need CSV rendering: id, status, mode, waitlist position, the times, the counts."""
-        ready = {0, 3, 4, 5, 7, 8, 9, 10, 11, 12}
-        if self.programme is not None:
-            ready |= {13, 14}
-        return frozenset(ready)
-
     def keys(self) -> list[str]:
         cols = ["id", "name", "email", "status", "attendance_mode", "waitlist_position", "scholarship"]
         for label in ("registered_at", "confirmed_at", "checked_in_at"):
@@ -119,7 +112,7 @@ class AttendeeExport:
         zone = get_zone(shape.zone)
         pages = attendee_pages(self.read_session_maker, selection, zone, fmt, keys, shape.programme)
         if fmt == "csv":
-            return acsv_pages(shape.header(), pages, bom=bom, ready=shape.csv_ready())
+            return acsv_pages(shape.header(), pages, bom=bom, rendered=True)
         if fmt == "xlsx":
             return axlsx_chunks(shape.header(), _flatten(pages), sheet_title=slug)
         return ajson_chunks(self._records(shape, pages))

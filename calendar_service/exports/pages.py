@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from calendar_service.db.tables import Registration, SessionAttendance
 from calendar_service.domain.attendance import Programme
+from calendar_service.domain.exports import cell_text
 
 PAGE = 1000
 RAW_ON_SQLITE = frozenset({"created_at", "confirmed_at", "attended_at", "answers"})
@@ -71,7 +72,7 @@ async def attendee_pages(
 ) -> AsyncIterator[Page]:
     """Rendered rows (see `_Rows.build`), a page at a time."""
     async with read_session_maker() as session:
-        rows = _Rows(Times(zone, fmt), questions, programme)
+        rows = _Rows(Times(zone, fmt), questions, programme, text=fmt == "csv")
         await rows.load_context(session, selection.event_id)
         sqlite = session.get_bind().dialect.name == "sqlite"
         columns = [type_coerce(c, String) if sqlite and c.key in RAW_ON_SQLITE else c for c in COLUMNS]
@@ -90,8 +91,9 @@ async def attendee_pages(
 class _Rows:
     """Turns raw registration tuples into export rows, with the waitlist positions and session counts."""
 
-    def __init__(self, times: "Times", questions: list[str], programme: Programme | None) -> None:
+    def __init__(self, times: "Times", questions: list[str], programme: Programme | None, text: bool) -> None:
         self.times = times
+        self.text = text
         self.questions = questions
         self.programme = programme
         self.positions: dict[int, int] = {}
@@ -118,30 +120,37 @@ class _Rows:
                 self.attended[registration_id] = self.attended.get(registration_id, 0) + 1
 
     def build(self, raw: Any) -> Page:
-        """[id, name, email, status, mode, waitlist position, scholarship, (local, UTC) x3, attendance…, answers…]."""
+        """[id, name, email, status, mode, waitlist position, scholarship, (local, UTC) x3, attendance…, answers…].
+
+        With `text` (for CSV) every cell comes out as CSV text already (`cell_text`: names and
+        answers neutralised, yes/no), so the writer renders nothing twice; ids, positions, counts, our
+        own status and mode values and the formatted times need no rendering.
+        """
         pair, positions, plan, keys = self.times.pair, self.positions, self.programme, self.questions
+        text = self.text
         rows: Page = []
         for rid, name, email, status, mode, scholarship, created, confirmed, checked_in, answers in raw:
             row: list[object] = [
                 rid,
-                name,
-                email,
+                cell_text(name) if text else name,
+                cell_text(email) if text else email,
                 status,
                 mode,
                 positions.get(rid),
-                bool(scholarship),
+                ("yes" if scholarship else "no") if text else bool(scholarship),
                 *pair(created),
                 *pair(confirmed),
                 *pair(checked_in),
             ]
             if plan is not None:
                 count = self.attended.get(rid, 0)
-                row += [count, len(plan.sessions), None if plan.needed is None else count >= plan.needed]
+                completed = None if plan.needed is None else count >= plan.needed
+                row += [count, len(plan.sessions), cell_text(completed) if text else completed]
             if keys:
                 if isinstance(answers, str):
                     answers = decode_json(answers)
                 answers = answers or {}
-                row += [answers.get(key) for key in keys]
+                row += [cell_text(answers.get(key)) for key in keys] if text else [answers.get(key) for key in keys]
             rows.append(row)
         return rows
 

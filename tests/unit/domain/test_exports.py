@@ -336,21 +336,3 @@ async def test_pages_give_the_same_bytes_as_rows() -> None:
     by_pages = b"".join([chunk async for chunk in acsv_pages(header, as_pages(), bom=True, chunk_bytes=4096)])
     assert by_pages == by_rows
 
-
-READY_SAFE = st.one_of(st.none(), st.integers(), st.from_regex(r"\A[0-9a-z_:TZ][0-9a-z_ :TZ-]{0,20}\Z"))
-
-
-@PROPERTY
-@given(st.lists(st.tuples(READY_SAFE, CELL_TEXT, READY_SAFE, st.booleans() | st.none()), max_size=30))
-async def test_ready_columns_skip_rendering_without_changing_a_byte(rows: list[tuple[object, ...]]) -> None:
-    from calendar_service.domain.exports import acsv_pages
-
-    async def one_page(page: list[list[object]]) -> AsyncIterator[list[list[object]]]:
-        yield page
-
-    header = ["id", "name", "when", "flag"]
-    page = [list(row) for row in rows]
-    plain = b"".join([c async for c in acsv_pages(header, one_page(page))])
-    ready = b"".join([c async for c in acsv_pages(header, one_page(page), ready=frozenset({0, 2}))])
-    assert ready == plain
-    assert [row[1] for row in read_csv(ready)[1:]] == [neutralize(row[1]) for row in rows]  # type: ignore[arg-type]
