@@ -12,7 +12,7 @@ from calendar_service.domain.exports import acsv_pages
 from calendar_service.domain.timezones import get_zone
 from calendar_service.exports.pages import Times, _Rows
 
-TRICKY = st.sampled_from(["=1+1", "-5", "@x", " \t=cmd", "＝", "Zoë", "مريم", "王伟", "👩🏽‍💻", 'a "b", c', "x\r\n", ""])
+TRICKY = st.sampled_from(["=1+1", "-5", "@x", " \t=x", "＝", "Zoë", "مريم", "王", "👩🏽‍💻", 'a "b", c', "x\r\n", ""])
 TEXT = TRICKY | st.text(max_size=8)
 ANSWER = st.none() | TEXT | st.booleans() | st.integers() | st.lists(TEXT | st.none(), max_size=3)
 STAMP = st.none() | st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2040, 1, 1)).map(

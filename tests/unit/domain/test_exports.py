@@ -335,4 +335,3 @@ async def test_pages_give_the_same_bytes_as_rows() -> None:
     by_rows = b"".join([chunk async for chunk in acsv_chunks(header, as_rows(), bom=True, chunk_bytes=4096)])
     by_pages = b"".join([chunk async for chunk in acsv_pages(header, as_pages(), bom=True, chunk_bytes=4096)])
     assert by_pages == by_rows
-
