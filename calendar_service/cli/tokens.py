@@ -45,12 +45,15 @@ def create_token(
     expires_in_days: Annotated[
         int | None, typer.Option(min=1, help="the token stops working after this many days (default: never)")
     ] = None,
+    email: Annotated[
+        str | None, typer.Option(help="the holder's email: a reviewer is never assigned their own application")
+    ] = None,
 ) -> None:
     """Create a token; the secret is printed once, as the last line of output."""
 
     async def work(session: AsyncSession) -> str:
         row, token = await TokenService(session).create(
-            name=name, role=role, calendars=calendar or [], now=utcnow(), expires_in_days=expires_in_days
+            name=name, role=role, calendars=calendar or [], now=utcnow(), expires_in_days=expires_in_days, email=email
         )
         scope = f" for calendars {', '.join(row.calendars)}" if row.calendars else ""
         expiry = f", expires {_when(row.expires_at)}" if row.expires_at else ""  # to the minute, once
@@ -85,7 +88,7 @@ def list_tokens() -> None:
                 _day(row.expires_at),
                 _when(row.last_used_at),
                 _state(row, now),
-                row.name,
+                f"{row.name} <{row.email}>" if row.email else row.name,
             )
             for row in rows
         ),

@@ -155,6 +155,8 @@ class StaffToken(SQLModel, table=True):
     last_used_at: datetime | None = utc_column(nullable=True)
     revoked_at: datetime | None = utc_column(nullable=True)
     expires_at: datetime | None = utc_column(nullable=True)
+    # Whose token it is, when given: a reviewer is never assigned the application sent from this address.
+    email: str | None = Field(default=None, max_length=320)
 
 
 class Registration(SQLModel, table=True):

@@ -37,7 +37,7 @@ class ReviewerPool:
             application_ids,
             sorted(pool),
             view.per_application,
-            conflicts={(r, a) for r, a in conflicts},
+            conflicts={(r, a) for r, a in conflicts} | await self._own_applications(application_ids, pool),
             existing=existing,
         )
         for application_id, reviewers in result.added.items():
@@ -47,6 +47,29 @@ class ReviewerPool:
                 )
         await self.session.flush()
         return result
+
+    async def _own_applications(self, application_ids: list[int], pool: list[int]) -> set[tuple[int, int]]:
+        """(reviewer, application) pairs where the reviewer's token names the applicant's own email."""
+        emails = (
+            await self.session.execute(
+                select(StaffToken.id, StaffToken.email).where(
+                    StaffToken.id.in_(pool),  # type: ignore[union-attr]
+                    StaffToken.email.is_not(None),  # type: ignore[union-attr]
+                )
+            )
+        ).all()
+        reviewers: dict[str, list[int]] = {}
+        for reviewer_id, email in emails:
+            reviewers.setdefault(str(email).casefold(), []).append(reviewer_id)
+        if not reviewers or not application_ids:
+            return set()
+        applicants = await self.session.execute(
+            select(ScholarshipApplication.id, ScholarshipApplication.email_key).where(
+                ScholarshipApplication.id.in_(application_ids),  # type: ignore[union-attr]
+                ScholarshipApplication.email_key.in_(list(reviewers)),  # type: ignore[attr-defined]
+            )
+        )
+        return {(reviewer, app_id) for app_id, key in applicants for reviewer in reviewers[key]}
 
     async def active(self) -> list[StaffToken]:
         return list(

@@ -33,7 +33,12 @@ class StaffController(Controller):
     ) -> TokenRead:
         """A new token; its secret is in this answer only (stored hashed)."""
         row, secret = await TokenService(db_session).create(
-            name=data.name, role=data.role, calendars=data.calendars, now=now, expires_in_days=data.expires_in_days
+            name=data.name,
+            role=data.role,
+            calendars=data.calendars,
+            now=now,
+            expires_in_days=data.expires_in_days,
+            email=data.email,
         )
         read = token_read(row)
         AuditLog(db_session, now).record(staff, "token.create", "staff_token", row.id, after=read)

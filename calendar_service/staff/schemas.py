@@ -30,6 +30,7 @@ class TokenCreate(Struct, forbid_unknown_fields=True):
     role: Literal["admin", "organizer", "reviewer"]
     calendars: Annotated[list[str], Meta(max_length=100)] = msgspec.field(default_factory=list)
     expires_in_days: Annotated[int, Meta(ge=1, le=3650)] | None = None
+    email: Annotated[str, Meta(max_length=320)] | None = None  # a reviewer's: their own application is a conflict
 
 
 class TokenRead(Struct):
@@ -42,6 +43,7 @@ class TokenRead(Struct):
     expires_at: str | None
     last_used_at: str | None
     revoked_at: str | None
+    email: str | None = None
     token: str | None = None  # only in the answer to create: shown once
 
 

@@ -3,7 +3,9 @@
 Tokens are 256-bit random values, so a fast hash is enough (no password
 stretching needed); the stored prefix lets staff tell tokens apart. A token
 may expire; `last_used_at` is refreshed at most once a minute, so checking a
-token does not turn every read into a write.
+token does not turn every read into a write. A token may name its holder's
+email (normalised like a registrant's): scholarship assignment then treats
+that person's own application as a conflict of interest.
 """
 
 import hashlib
@@ -15,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from calendar_service.db.tables import Calendar, StaffToken
 from calendar_service.domain.access import Staff, valid_role
+from calendar_service.domain.registration import normalize_email
 from calendar_service.domain.timezones import iso_utc
 from calendar_service.errors import InvalidInput, NotFound, Unauthorized
 from calendar_service.staff.schemas import TokenRead
@@ -38,6 +41,7 @@ def token_read(row: StaffToken, secret: str | None = None) -> TokenRead:
         expires_at=iso_utc(row.expires_at) if row.expires_at else None,
         last_used_at=iso_utc(row.last_used_at) if row.last_used_at else None,
         revoked_at=iso_utc(row.revoked_at) if row.revoked_at else None,
+        email=row.email,
         token=secret,
     )
 
@@ -47,7 +51,14 @@ class TokenService:
         self.session = session
 
     async def create(
-        self, *, name: str, role: str, calendars: list[str], now: datetime, expires_in_days: int | None = None
+        self,
+        *,
+        name: str,
+        role: str,
+        calendars: list[str],
+        now: datetime,
+        expires_in_days: int | None = None,
+        email: str | None = None,
     ) -> tuple[StaffToken, str]:
         try:
             valid_role(role, calendars)
@@ -66,7 +77,10 @@ class TokenService:
                     "calendars",
                 )
         if expires_in_days is not None and expires_in_days < 1:
-            raise InvalidInput("expires_in_days: at least 1 (or leave it out for a token that does not expire)", "")
+            raise InvalidInput(
+                "expires_in_days: at least 1 (or leave it out for a token that does not expire)", "expires_in_days"
+            )
+        address = normalize_email(email).address if email else None
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         row = StaffToken(
             name=name.strip(),
@@ -76,6 +90,7 @@ class TokenService:
             calendars=list(calendars),
             created_at=now,
             expires_at=now + timedelta(days=expires_in_days) if expires_in_days else None,
+            email=address,
         )
         self.session.add(row)
         await self.session.flush()

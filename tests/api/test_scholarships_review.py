@@ -148,3 +148,43 @@ async def test_screening_decides_by_majority_and_only_eligible_applications_are_
     clock.move_to("2024-06-20T17:00:00+00:00")
     closed = await review(client, ids["Ama"], reviewers[1], scores={"relevance": 8, "impact": 4})
     assert closed.status_code == 409 and closed.json()["field"] == "scoring_closes_at"
+
+
+async def test_a_reviewer_is_never_assigned_their_own_application(
+    client: Client, admin_headers: dict[str, str], create_event: EventFactory
+) -> None:
+    slug = (await forum(create_event))["slug"]
+    assert (await put_program(client, slug, admin_headers, reviews_per_application=1)).status_code == 200
+    for name, country in (("Ama", "GH"), ("Bruno", "BR")):
+        assert (await apply(client, slug, applicant(name, country, {"travel": "500.00"}))).status_code == 201
+    bad = await client.post(
+        "/api/staff/tokens", json={"name": "Ama", "role": "reviewer", "email": "not an email"}, headers=admin_headers
+    )
+    assert bad.status_code == 422 and "email" in bad.json()["detail"]
+    ama = {"name": "Ama", "role": "reviewer", "email": " AMA@Example.org"}  # she reviews too, her address re-cased
+    made = await client.post("/api/staff/tokens", json=ama, headers=admin_headers)
+    assert made.status_code == 201, made.text
+    ama_reviewer, ama_secret = made.json()["id"], made.json()["token"]
+    assert made.json()["email"] == "AMA@example.org"  # normalised as registrants' addresses are
+    other = await client.post("/api/staff/tokens", json={"name": "Kofi", "role": "reviewer"}, headers=admin_headers)
+    kofi = other.json()["id"]
+    assign = f"/api/staff/events/{slug}/scholarship-program/assign"
+
+    alone = (await client.post(assign, json={"reviewers": [ama_reviewer]}, headers=admin_headers)).json()
+    by_applicant = {a: rs for a, rs in alone["assignments"].items()}
+    ama_app = next(a for a, rs in by_applicant.items() if not rs)  # nobody else could take hers
+    assert alone["short"] == {ama_app: 1}
+    assert [rs for a, rs in by_applicant.items() if a != ama_app] == [[ama_reviewer]]
+    assert (await client.get(f"/api/staff/scholarship-applications/{ama_app}", headers=admin_headers)).json()[
+        "email"
+    ] == "ama@example.org"
+
+    both = (await client.post(assign, json={"reviewers": [ama_reviewer, kofi]}, headers=admin_headers)).json()
+    assert both["assignments"][ama_app] == [kofi]
+    mine = {"Authorization": f"Bearer {ama_secret}"}
+    assert (await client.get(f"/api/staff/scholarship-applications/{ama_app}", headers=mine)).status_code == 404
+    # Kofi declares a conflict on Ama's application: the replacement is never Ama herself.
+    kofi_headers = {"Authorization": f"Bearer {other.json()['token']}"}
+    declared = await review(client, int(ama_app), kofi_headers, conflict_of_interest=True)
+    assert declared.status_code == 201, declared.text
+    assert declared.json()["replacement_reviewer"] is None

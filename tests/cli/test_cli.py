@@ -58,6 +58,11 @@ def test_a_token_with_an_expiry_is_listed_with_it_and_revoking_shows(clean_db: s
     assert header.split() == expected
     assert "Grace" in row and "global-advocacy" in row and "active" in row
     assert len(re.findall(r"\d{4}-\d\d-\d\d", row)) == 2  # created and expires; never used
+    reviewer = invoke(
+        "token", "create", "--role", "reviewer", "--name", "Ama", "--email", "Ama@Example.org", database_url=clean_db
+    )
+    assert reviewer.returncode == 0, reviewer.stderr
+    assert "Ama <Ama@example.org>" in invoke("token", "list", database_url=clean_db).stdout
     revoked = invoke("token", "revoke", "1", database_url=clean_db)
     assert revoked.stdout.strip() == "token #1 'Grace' is revoked"
     assert "revoked 20" in invoke("token", "list", database_url=clean_db).stdout
@@ -68,6 +73,7 @@ def test_a_token_with_an_expiry_is_listed_with_it_and_revoking_shows(clean_db: s
     [
         (("token", "revoke", "999"), "no token with id 999", 2),
         (("token", "create", "--role", "admin", "--name", "  "), "give the token a name", 2),
+        (("token", "create", "--role", "reviewer", "--name", "A", "--email", "nope"), "email: 'nope' is not an", 2),
         (("token", "create", "--role", "admin", "--name", "x", "--expires-in-days", "0"), "--expires-in-days", 2),
         (("token", "revoke", "abc"), "Invalid value for 'ID'", 2),
         (("load-fixtures", "--dir", "no/such/folder"), "no such folder: no/such/folder", 1),
