@@ -19,12 +19,16 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
+# --compile-bytecode: where PYTHONDONTWRITEBYTECODE is set (this project's machines), Python never
+# caches bytecode itself and every process compiled SQLAlchemy, Litestar … from source again: the CLI
+# took 4 s to start, 1.9 s with the compiled files. Our own code is compiled on every install (cheap,
+# incremental) for the same reason.
 $(VENV)/.installed: $(UV) uv.lock pyproject.toml
-	$(UV) sync --frozen --no-dev --python $(PYTHON)
+	$(UV) sync --frozen --no-dev --compile-bytecode --python $(PYTHON)
 	touch $@
 
 $(VENV)/.installed-dev: $(UV) uv.lock pyproject.toml
-	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) sync --frozen --compile-bytecode --python $(PYTHON)
 	touch $@ $(VENV)/.installed
 
 # ical.js (Thunderbird's parser) for the feed tests, pinned by tests/js/package-lock.json.
@@ -41,7 +45,9 @@ APT_CHROMIUM := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --
 	$(APT_CHROMIUM) || { $(SUDO) apt-get update -q && $(APT_CHROMIUM); }
 
 install: $(VENV)/.installed
+	@$(BIN)/python -m compileall -q calendar_service
 install-dev: $(VENV)/.installed-dev tests/js/node_modules/.installed $(filter /usr/bin/chromium,$(CHROMIUM))
+	@$(BIN)/python -m compileall -q calendar_service
 
 ## make run: install, migrate the SQLite database under var/, load fixtures/ when empty, serve on 127.0.0.1:8000
 run: install migrate fixtures serve
