@@ -20,11 +20,14 @@ killed worker never leaves the gate shut.
 import asyncio
 import contextlib
 import fcntl
+import logging
 import os
 from pathlib import Path
 from types import TracebackType
 
 import anyio.to_thread
+
+log = logging.getLogger(__name__)
 
 
 class WriteGate:
@@ -32,7 +35,10 @@ class WriteGate:
         self._local = asyncio.Lock()
         self._fd: int | None = None
         if lock_path is not None:
-            self._fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                self._fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+            except OSError as exc:  # a read-only folder: in-process only; SQLite's lock still decides
+                log.warning("write gate %s unavailable (%s); other processes meet SQLite's busy handler", lock_path, exc)
 
     @classmethod
     def for_database(cls, database: str | None) -> "WriteGate":

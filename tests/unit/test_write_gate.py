@@ -114,3 +114,14 @@ async def test_an_in_memory_database_gets_an_in_process_gate_only(tmp_path: Path
     async with gate:
         assert not _files(tmp_path)
     gate.close()
+
+
+async def test_a_folder_it_cannot_write_leaves_an_in_process_gate(tmp_path: Path) -> None:
+    gate = WriteGate.for_database(str(tmp_path / "missing-folder" / "calendar.db"))  # cannot create the lock file
+    async with gate:
+        waiting = asyncio.create_task(gate.acquire())
+        await asyncio.sleep(0.05)
+        assert not waiting.done()  # still one holder at a time within the process
+    await asyncio.wait_for(waiting, 5)
+    gate.release()
+    gate.close()
