@@ -38,7 +38,7 @@ class WriteGate:
             try:
                 self._fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
             except OSError as exc:  # a read-only folder: in-process only; SQLite's lock still decides
-                log.warning("write gate %s unavailable (%s); other processes meet SQLite's busy handler", lock_path, exc)
+                log.warning("write gate %s unavailable (%s): other processes wait in SQLite itself", lock_path, exc)
 
     @classmethod
     def for_database(cls, database: str | None) -> "WriteGate":
