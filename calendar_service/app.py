@@ -155,7 +155,9 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             "now": Provide(deps.provide_now, sync_to_thread=False),
             "settings": Provide(deps.provide_settings, sync_to_thread=False),
             "events": Provide(deps.provide_event_service, sync_to_thread=False),
-            "calendars": Provide(deps.provide_calendar_service, sync_to_thread=False),
+            # not "calendars": a dependency named like a body field (POST /api/staff/tokens) turns that
+            # field's validation errors into 500s inside Litestar
+            "calendar_registry": Provide(deps.provide_calendar_service, sync_to_thread=False),
             "public": Provide(deps.provide_public_services, sync_to_thread=False),
             "registrations": Provide(deps.provide_registration_service, sync_to_thread=False),
             "outbox": Provide(deps.provide_outbox_view, sync_to_thread=False),

@@ -174,6 +174,12 @@ def normalize_rrule(text: str, timing_start: datetime, zone_name: str, all_day: 
     rule = _rule_from_canonical(canonical, timing_start, zone_name)
     horizon = _years_after(timing_start, _HORIZON_YEARS[freq])
     until = _rule_until(rule)
+    if until is not None and until > horizon:
+        raise InvalidRecurrence(
+            f"{RULE_FIELD}: UNTIL={parts['UNTIL']} is more than {_HORIZON_YEARS[freq]} years after `start`; "
+            f"a FREQ={freq} series may run {_HORIZON_YEARS[freq]} years (leave UNTIL out for an open series)",
+            RULE_FIELD,
+        )
     probe = rule.replace(count=None, until=horizon if until is None or until > horizon else until)
     first = next(iter(probe), None)
     if first != timing_start:
@@ -311,9 +317,23 @@ def _overlaps(occ: Occurrence, window_start: datetime, window_end: datetime) -> 
 
 
 def is_occurrence(timing: Timing, original: datetime) -> bool:
-    """Does the series (rule + RDATE − EXDATE) produce an occurrence starting at `original`?"""
+    """Does the series (rule + RDATE − EXDATE) produce an occurrence starting at `original`?
+
+    dateutil answers membership by stepping through the series from its start, so a rule is only
+    consulted up to its frequency's horizon (at most about 17,500 steps): a date thousands of years
+    out is no occurrence, answered at once instead of after millions of steps.
+    """
     if not timing.recurring:
         return original == timing.start
+    if original in timing.exdates:
+        return False
+    if original in timing.rdates:
+        return True
+    if not timing.rrule:
+        return False
+    freq = _split_rule(timing.rrule).get("FREQ", "YEARLY")
+    if original > _years_after(timing.start, _HORIZON_YEARS.get(freq, 200)):
+        return False
     return original in _set_for(timing, original + timedelta(seconds=1))
 
 

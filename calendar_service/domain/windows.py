@@ -7,6 +7,7 @@ from calendar_service.errors import InvalidInput
 
 DEFAULT_SPAN = timedelta(days=366)
 MAX_SPAN = timedelta(days=366 * 10)
+YEARS = (1900, 2200)  # far outside any event here; keeps every margin added to a bound inside datetime's range
 
 
 def parse_bound(text: str, zone_name: str | None, field: str) -> datetime:
@@ -15,6 +16,8 @@ def parse_bound(text: str, zone_name: str | None, field: str) -> datetime:
     Dates and local times are read in `tz` when it is given, else in UTC.
     """
     raw = text.strip()
+    if raw[:4].isdigit() and not YEARS[0] <= int(raw[:4]) <= YEARS[1]:
+        raise InvalidInput(f"{field}: '{text}' is out of range; use a year from {YEARS[0]} to {YEARS[1]}", field)
     try:
         if len(raw) == 10:
             value = datetime.combine(datetime.fromisoformat(raw).date(), time())

@@ -19,16 +19,19 @@ class CalendarController(Controller):
     tags = ["calendars"]
 
     @get(operation_id="ListCalendars")
-    async def list_calendars(self, calendars: NamedDependency[CalendarService]) -> CalendarList:
+    async def list_calendars(self, calendar_registry: NamedDependency[CalendarService]) -> CalendarList:
         """Every calendar, with its feed URLs."""
-        return await calendars.list()
+        return await calendar_registry.list()
 
     @post(operation_id="CreateCalendar", opt=ADMIN_ONLY)
     async def create_calendar(
-        self, data: JSONBody[CalendarCreate], calendars: NamedDependency[CalendarService], staff: NamedDependency[Staff]
+        self,
+        data: JSONBody[CalendarCreate],
+        calendar_registry: NamedDependency[CalendarService],
+        staff: NamedDependency[Staff],
     ) -> CalendarRead:
         """Create a calendar (admin)."""
-        return await calendars.create(data, staff)
+        return await calendar_registry.create(data, staff)
 
 
 class EventController(Controller):

@@ -12,6 +12,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from calendar_service.domain.access import ADMIN_ONLY, ORGANIZERS, Staff
+from calendar_service.params import RowId
 from calendar_service.registrations.attendance import AttendanceService
 from calendar_service.registrations.outbox_view import OutboxList, OutboxView
 from calendar_service.registrations.retention import RetentionService, answer_totals
@@ -132,7 +133,7 @@ class RegistrationController(Controller):
     )
     async def check_in(
         self,
-        registration_id: FromPath[int],
+        registration_id: RowId,
         registrations: NamedDependency[RegistrationService],
         staff: NamedDependency[Staff],
     ) -> StaffRegistrationList:
@@ -146,7 +147,7 @@ class RegistrationController(Controller):
     )
     async def change_status(
         self,
-        registration_id: FromPath[int],
+        registration_id: RowId,
         data: JSONBody[StaffStatusChange],
         registrations: NamedDependency[RegistrationService],
         staff: NamedDependency[Staff],

@@ -5,6 +5,8 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta, Struct
 
+from calendar_service.params import RowIdItem
+
 RegistrationStatus = Literal["pending_confirmation", "confirmed", "waitlisted", "cancelled", "attended"]
 
 
@@ -92,7 +94,7 @@ class StaffMessageResult(Struct, kw_only=True):
 
 
 class AttendanceMark(Struct, forbid_unknown_fields=True):
-    registration_ids: Annotated[list[int], Meta(min_length=1, max_length=5000)]
+    registration_ids: Annotated[list[RowIdItem], Meta(min_length=1, max_length=5000)]
     attended: bool = True
 
 

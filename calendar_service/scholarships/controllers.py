@@ -10,6 +10,7 @@ from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK
 
 from calendar_service.domain.access import ORGANIZERS, Staff
+from calendar_service.params import RowId
 from calendar_service.scholarships.schemas import (
     AllocateRequest,
     AllocationRead,
@@ -164,7 +165,7 @@ class ProgramController(Controller):
     async def get_application(
         self,
         slug: FromPath[str],
-        application_id: FromPath[int],
+        application_id: RowId,
         scholarships: NamedDependency[Scholarships],
         staff: NamedDependency[Staff],
     ) -> StaffApplicationRead:
@@ -178,7 +179,7 @@ class ProgramController(Controller):
     )
     async def award(
         self,
-        application_id: FromPath[int],
+        application_id: RowId,
         data: JSONBody[AwardCreate],
         scholarships: NamedDependency[Scholarships],
         staff: NamedDependency[Staff],

@@ -2,9 +2,10 @@
 
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
 from calendar_service.domain.access import REVIEWERS, Staff
+from calendar_service.params import RowId
 from calendar_service.scholarships.schemas import MyReviews, ReviewCreate, ReviewResult, StaffApplicationRead
 from calendar_service.scholarships.service import Scholarships
 
@@ -23,7 +24,7 @@ class ReviewController(Controller):
         opt=REVIEWERS,
     )
     async def get_application(
-        self, application_id: FromPath[int], scholarships: NamedDependency[Scholarships], staff: NamedDependency[Staff]
+        self, application_id: RowId, scholarships: NamedDependency[Scholarships], staff: NamedDependency[Staff]
     ) -> StaffApplicationRead:
         """An assigned application; other reviewers' reviews of a phase appear once you submitted yours."""
         return await scholarships.reviews.get(application_id, staff)
@@ -35,7 +36,7 @@ class ReviewController(Controller):
     )
     async def review(
         self,
-        application_id: FromPath[int],
+        application_id: RowId,
         data: JSONBody[ReviewCreate],
         scholarships: NamedDependency[Scholarships],
         staff: NamedDependency[Staff],

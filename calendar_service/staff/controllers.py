@@ -4,12 +4,13 @@ from datetime import datetime
 
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from calendar_service.domain.access import ADMIN_ONLY, Staff
 from calendar_service.domain.windows import parse_bound
+from calendar_service.params import RowId, RowIdQuery
 from calendar_service.staff.audit import AuditLog
 from calendar_service.staff.schemas import AuditList, TokenCreate, TokenList, TokenRead
 from calendar_service.staff.tokens import TokenService, token_read
@@ -47,7 +48,7 @@ class StaffController(Controller):
     @post("/tokens/{token_id:int}/revoke", operation_id="RevokeToken", opt=ADMIN_ONLY, status_code=HTTP_200_OK)
     async def revoke_token(
         self,
-        token_id: FromPath[int],
+        token_id: RowId,
         db_session: NamedDependency[AsyncSession],
         staff: NamedDependency[Staff],
         now: NamedDependency[datetime],
@@ -72,7 +73,7 @@ class StaffController(Controller):
         calendar: FromQuery[str | None] = None,
         since: FromQuery[str | None] = None,
         until: FromQuery[str | None] = None,
-        before_id: FromQuery[int | None] = None,
+        before_id: RowIdQuery = None,
         limit: FromQuery[int] = 100,
     ) -> AuditList:
         """Newest first; filter by actor (name or token id), action (prefix like `event`), target, calendar, time."""

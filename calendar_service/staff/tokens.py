@@ -87,7 +87,7 @@ class TokenService:
             role=role,
             token_hash=hash_token(token),
             prefix=token[:12],
-            calendars=list(calendars),
+            calendars=list(dict.fromkeys(calendars)),  # each named once, in the order given
             created_at=now,
             expires_at=now + timedelta(days=expires_in_days) if expires_in_days else None,
             email=address,

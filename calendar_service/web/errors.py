@@ -84,6 +84,8 @@ def validation_error(request: Request[Any, Any, Any], exc: ValidationException) 
 
 
 def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
+    if exc.status_code >= 500:
+        log.error("HTTP %s raised inside the framework: %s", exc.status_code, exc.detail, exc_info=exc)
     detail = exc.detail
     if exc.status_code == 413:
         detail = "the request body is too large (limit 1 MB)"
