@@ -40,6 +40,7 @@ from calendar_service.staff.controllers import StaffController
 from calendar_service.web import dependencies as deps
 from calendar_service.web.errors import HANDLERS
 from calendar_service.web.health import HealthController
+from calendar_service.web.openapi import COMPONENTS, document_errors
 from calendar_service.web.public import ConfirmPageController, PersonalFeedController, PublicController
 from calendar_service.web.transactions import TransactionMiddleware, provide_db_session
 
@@ -134,7 +135,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             else MemoryStore()
         )
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             HealthController,
             CalendarController,
@@ -180,6 +181,9 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             description="Events with real time zones, iCalendar feeds, registrations and scholarships.",
             path="/schema",
             render_plugins=[SwaggerRenderPlugin(path="/"), JsonRenderPlugin(), YamlRenderPlugin()],
+            components=COMPONENTS,
         ),
         debug=False,
     )
+    document_errors(app)
+    return app

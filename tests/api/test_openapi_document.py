@@ -1,0 +1,46 @@
+"""The OpenAPI document tells clients about errors and the staff token, operation by operation."""
+
+import re
+
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from calendar_service.domain.access import ROLES
+
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+async def test_every_api_operation_lists_its_errors_and_staff_ones_the_token(
+    client: AsyncTestClient[Litestar], app: Litestar
+) -> None:
+    doc = (await client.get("/schema/openapi.json")).json()
+    assert doc["components"]["securitySchemes"]["StaffToken"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": doc["components"]["securitySchemes"]["StaffToken"]["description"],
+    }
+    staff = {
+        (re.sub(r"\{(\w+):\w+\}", r"{\1}", route.path), method.lower())
+        for route in app.routes
+        for handler in getattr(route, "route_handlers", [])
+        if set(handler.opt.get("roles") or ()) & set(ROLES)
+        for method in handler.http_methods
+    }
+    checked = 0
+    for path, item in doc["paths"].items():
+        if not path.startswith("/api/"):
+            continue
+        for method in METHODS:
+            if method not in item:
+                continue
+            operation = item[method]
+            assert "422" in operation["responses"], (method, path)
+            error = operation["responses"]["422"]["content"]["application/json"]["schema"]
+            assert error == {"$ref": "#/components/schemas/ErrorRead"}
+            if (path, method) in staff:
+                assert {"401", "403"} <= set(operation["responses"]), (method, path)
+                assert operation["security"] == [{"StaffToken": []}], (method, path)
+                checked += 1
+            else:
+                assert "security" not in operation, (method, path)
+    assert checked == len(staff) > 30
