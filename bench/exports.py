@@ -27,7 +27,6 @@ import json
 import os
 import random
 import shutil
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -44,6 +43,7 @@ import httpx
 from sqlalchemy.engine import make_url
 
 from bench.export_reference import differing_rows, same_output_sql
+from bench.support import admin_token, free_port
 from calendar_service.db.migrate import upgrade
 from calendar_service.settings import normalize_database_url
 
@@ -83,23 +83,6 @@ AFFILIATIONS = [
     "=1+1",
     "",
 ]
-
-
-def free_port() -> int:
-    with closing(socket.socket()) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def admin_token(env: dict[str, str]) -> str:
-    out = subprocess.run(
-        [sys.executable, "-m", "calendar_service.cli.main", "token", "create", "--role", "admin", "--name", "bench"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return out.stdout.strip().splitlines()[-1]
 
 
 def set_up_event(client: httpx.Client) -> tuple[str, int]:

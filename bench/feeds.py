@@ -13,18 +13,17 @@ import argparse
 import asyncio
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 
+from bench.support import free_port
 from calendar_service.calendars.schemas import CalendarCreate
 from calendar_service.calendars.service import CalendarService
 from calendar_service.db.engine import create_engine, create_session_maker
@@ -79,12 +78,6 @@ async def load(database_url: str, count: int, base_url: str) -> None:
                 ADMIN,
             )
     await engine.dispose()
-
-
-def free_port() -> int:
-    with closing(socket.socket()) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def timed(client: httpx.Client, url: str, n: int, headers: dict[str, str] | None = None) -> list[float]:

@@ -14,13 +14,11 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
-from contextlib import closing
 from pathlib import Path
 
 import httpx
@@ -28,14 +26,9 @@ import psycopg
 from sqlalchemy.engine import make_url
 
 from bench.loadgen import Request, fire
+from bench.support import admin_token, free_port
 from calendar_service.db.migrate import upgrade
 from calendar_service.settings import normalize_database_url
-
-
-def free_port() -> int:
-    with closing(socket.socket()) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def raw_commit_rate(database_url: str, n: int) -> float:
@@ -82,17 +75,6 @@ def group_cpu_seconds(pgid: int) -> float:
         if int(fields[2]) == pgid:  # after the command: state, ppid, pgrp, …, utime (12), stime (13)
             total += int(fields[11]) + int(fields[12])
     return total / ticks
-
-
-def admin_token(env: dict[str, str]) -> str:
-    out = subprocess.run(
-        [sys.executable, "-m", "calendar_service.cli.main", "token", "create", "--role", "admin", "--name", "bench"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return out.stdout.strip().splitlines()[-1]
 
 
 def set_up_event(base: str, token: str) -> str:
