@@ -79,12 +79,13 @@ def group_cpu_seconds(pgid: int) -> float:
 
 def set_up_event(base: str, token: str) -> str:
     headers = {"Authorization": f"Bearer {token}"}
+    calendar = f"bench-{time.time_ns()}"  # a database used before (PostgreSQL) may hold earlier runs
     with httpx.Client(base_url=base, timeout=120, headers=headers) as client:
-        client.post("/api/calendars", json={"slug": "bench", "name": "Bench"}).raise_for_status()
+        client.post("/api/calendars", json={"slug": calendar, "name": "Bench"}).raise_for_status()
         event = client.post(
             "/api/events",
             json={
-                "calendar": "bench",
+                "calendar": calendar,
                 "title": "Contended event",
                 "timezone": "Europe/Brussels",
                 "start": "2027-03-01T10:00:00",

@@ -29,6 +29,7 @@ from calendar_service.events.service import EventService
 from calendar_service.exports.controllers import ExportController
 from calendar_service.feeds.cache import FeedCache
 from calendar_service.notifications.sender import SmtpTarget, send_due
+from calendar_service.registrations.batch import RegistrationDesk
 from calendar_service.registrations.controllers import AttendanceController, RegistrationController
 from calendar_service.registrations.service import RegistrationService
 from calendar_service.scholarships.awards import AwardService
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         app.state.read_session_maker = create_session_maker(read_engine)
         sqlite_file = make_url(settings.database_url).database if settings.is_sqlite else None
         app.state.write_gate = WriteGate.for_database(sqlite_file) if settings.is_sqlite else None
+        app.state.registration_desk = RegistrationDesk(app.state.session_maker, app.state.write_gate, settings, clock)
         try:
             if settings.check_migrations:
                 await ensure_migrated(engine)
@@ -107,6 +109,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             try:
                 yield
             finally:
+                await app.state.registration_desk.close()
                 if mailer is not None:
                     mailer.cancel()
                     with contextlib.suppress(asyncio.CancelledError):

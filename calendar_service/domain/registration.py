@@ -34,6 +34,19 @@ class Email:
     key: str  # for duplicate detection
 
 
+@dataclass(frozen=True, slots=True)
+class Applicant:
+    """A registration request that passed every check needing no database."""
+
+    name: str
+    email: Email
+    mode: str
+    answers: dict[str, Any]
+
+
+DUPLICATE_EMAIL = "this email is already registered for this event; the confirmation email has the link to manage it"
+
+
 def normalize_email(raw: str, field: str = "email") -> Email:
     try:
         result = validate_email(raw.strip(), check_deliverability=False)

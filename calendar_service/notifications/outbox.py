@@ -8,6 +8,7 @@ then, and without SMTP, staff can read them.
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from calendar_service.db.tables import OutboxMessage
@@ -23,17 +24,26 @@ class Message:
     ics_method: str | None = None
 
 
+def _values(message: Message, now: datetime, registration_id: int | None) -> dict[str, object]:
+    return {
+        "kind": message.kind,
+        "registration_id": registration_id,
+        "recipient": message.recipient,
+        "subject": message.subject[:300],
+        "body": message.body,
+        "ics": message.ics.decode() if message.ics else None,
+        "ics_method": message.ics_method,
+        "created_at": now,
+        "next_attempt_at": now,
+    }
+
+
 def enqueue(session: AsyncSession, message: Message, now: datetime, registration_id: int | None = None) -> None:
-    session.add(
-        OutboxMessage(
-            kind=message.kind,
-            registration_id=registration_id,
-            recipient=message.recipient,
-            subject=message.subject[:300],
-            body=message.body,
-            ics=message.ics.decode() if message.ics else None,
-            ics_method=message.ics_method,
-            created_at=now,
-            next_attempt_at=now,
-        )
-    )
+    session.add(OutboxMessage(**_values(message, now, registration_id)))
+
+
+async def enqueue_many(session: AsyncSession, messages: list[tuple[Message, int | None]], now: datetime) -> None:
+    """Several messages in one multi-row INSERT (a batch of registrations), in the caller's transaction."""
+    if messages:
+        rows = [_values(message, now, registration_id) for message, registration_id in messages]
+        await session.execute(insert(OutboxMessage.__table__), rows)  # type: ignore[attr-defined]

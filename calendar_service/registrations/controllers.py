@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from calendar_service.domain.access import ADMIN_ONLY, ORGANIZERS, Staff
 from calendar_service.params import RowId
 from calendar_service.registrations.attendance import AttendanceService
+from calendar_service.registrations.batch import RegistrationDesk, Ticket
 from calendar_service.registrations.outbox_view import OutboxList, OutboxView
 from calendar_service.registrations.retention import RetentionService, answer_totals
 from calendar_service.registrations.schemas import (
@@ -49,12 +50,12 @@ class RegistrationController(Controller):
         request: Request[Any, Any, State],
         slug: FromPath[str],
         data: JSONBody[RegistrationCreate],
-        registrations: NamedDependency[RegistrationService],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[bytes]:
         """Register; the answer says confirmed, waitlisted (with position) or pending confirmation."""
         request_hash = hashlib.sha256(await request.body()).hexdigest()
-        status, body = await registrations.register(slug, data, idempotency_key, request_hash)
+        desk: RegistrationDesk = request.app.state.registration_desk  # group commit: registrations/batch.py
+        status, body = await desk.register(slug, Ticket(data, idempotency_key, request_hash))
         return Response(body, status_code=status, media_type="application/json")
 
     @post(

@@ -2,29 +2,32 @@
 
 Invariants:
 - A seat is taken only by a conditional UPDATE of the event's counter
-  (`seats_taken < capacity`); its row count decides confirmed vs waitlisted.
-  The event row is locked first (FOR UPDATE on PostgreSQL; SQLite's BEGIN
+  (`seats_taken + reserved < capacity`), made while the event row is locked:
+  a promotion's row count decides it; a batch of new registrations decides its
+  places from the locked counters and the UPDATE re-checks them, failing the
+  whole unit of work if they ever disagree. The event row is locked first (FOR UPDATE on PostgreSQL; SQLite's BEGIN
   IMMEDIATE already serialises writers), so registrations, cancellations and
   promotions of one event happen one at a time, in every server process.
 - Promotion is first come, first served (registration id: assigned under the event lock) and happens in
   the same transaction as the cancellation or capacity change that freed the
   seat; so does every message to the people concerned (the outbox).
-- A retried POST with the same Idempotency-Key returns the first response.
+- New registrations are decided in batches (`registrations/batch.py`: group commit), under the
+  same lock; a retried POST with the same Idempotency-Key returns the first response.
 - Tokens are 256-bit random; only their SHA-256 is stored. A duplicate email
   is a 409 that says nothing about the existing registration.
 """
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-import msgspec
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from calendar_service.db.tables import Calendar, Event, IdempotencyRecord, Registration
+from calendar_service.db.tables import Calendar, Event, Registration
 from calendar_service.domain import registration as rules
 from calendar_service.domain.access import Staff, require_calendar_editor
 from calendar_service.domain.links import webcal
@@ -48,6 +51,13 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@dataclass(frozen=True, slots=True)
+class NewRegistration:
+    row: Registration
+    token: str
+    confirm_token: str | None
+
+
 class RegistrationService:
     def __init__(self, session: AsyncSession, settings: Settings, now: datetime) -> None:
         self.session = session
@@ -58,32 +68,6 @@ class RegistrationService:
         self.letters = Letters(session, settings)
 
     # -- public --------------------------------------------------------------------------------
-
-    async def register(
-        self, slug: str, data: RegistrationCreate, idempotency_key: str | None, request_hash: str
-    ) -> tuple[int, bytes]:
-        """(status code, JSON body); a replayed Idempotency-Key returns the stored first answer."""
-        event = await self._lock_event_by_slug(slug)
-        scope = f"registration:{event.id}"
-        if idempotency_key:
-            replay = await self._replay(scope, idempotency_key, request_hash)
-            if replay is not None:
-                return replay
-        read = await self._register(event, data)
-        body = msgspec.json.encode(read)
-        if idempotency_key:
-            self.session.add(
-                IdempotencyRecord(
-                    scope=scope,
-                    key=idempotency_key[:200],
-                    request_hash=request_hash,
-                    status_code=201,
-                    body=body.decode(),
-                    created_at=self.now,
-                )
-            )
-            await self.session.flush()
-        return 201, body
 
     async def get(self, token: str) -> RegistrationRead:
         registration = await self._by_token(token)
@@ -313,7 +297,8 @@ class RegistrationService:
 
     # -- internals -----------------------------------------------------------------------------
 
-    async def _register(self, event: Event, data: RegistrationCreate) -> RegistrationRead:
+    def check_applicant(self, event: Event, data: RegistrationCreate) -> rules.Applicant:
+        """Who may register, with which answers: every check that needs no database (raises DomainError)."""
         if event.status == "cancelled":
             raise Conflict("this event is cancelled and takes no registrations")
         settings = event.registration or {}
@@ -327,11 +312,11 @@ class RegistrationService:
         if mode == "in_person" and event.capacity == 0:
             raise Conflict("this event has no in-person places (capacity 0)")
         answers = rules.check_answers(settings.get("questions", []), data.answers)
-        seat = await self._take_seat(event, mode)
-        if not seat and not settings.get("waitlist", True):
-            raise Conflict("this event is full and has no waiting list")
-        if settings.get("requires_confirmation") or settings.get("promotion") == "offer":
-            await self.expire_holds(event)  # only such events hold places that can lapse
+        return rules.Applicant(name=data.name.strip(), email=email, mode=mode, answers=answers)
+
+    def new_registration(self, event: Event, applicant: rules.Applicant, seat: bool) -> "NewRegistration":
+        """The row for a decided place (not yet written) with the secrets only its holder will see."""
+        settings = event.registration or {}
         token, feed_token = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         status = rules.status_for(seat, bool(settings.get("requires_confirmation")))
         confirm_token = secrets.token_urlsafe(32) if status == "pending_confirmation" else None
@@ -339,12 +324,12 @@ class RegistrationService:
             event_id=event.id or 0,
             token_hash=hash_token(token),
             feed_token=feed_token,
-            name=data.name.strip(),
-            email=email.address,
-            email_key=email.key,
-            active_email=email.key,
-            attendance_mode=mode,
-            answers=answers,
+            name=applicant.name,
+            email=applicant.email.address,
+            email_key=applicant.email.key,
+            active_email=applicant.email.key,
+            attendance_mode=applicant.mode,
+            answers=applicant.answers,
             consent=True,
             status=status,
             confirm_token_hash=hash_token(confirm_token) if confirm_token else None,
@@ -355,29 +340,43 @@ class RegistrationService:
             waitlisted_at=None if seat else self.now,
             confirmed_at=self.now if status == "confirmed" else None,
         )
-        # No savepoint: a duplicate aborts the whole unit of work (the seat taken above included).
-        self.session.add(registration)
-        try:
-            await self.session.flush()
-        except IntegrityError:
-            raise Conflict(
-                "this email is already registered for this event; the confirmation email has the link to manage it"
-            ) from None
-        read = await self._read(registration, event, token)
-        message = await self.letters.registered(event, registration, read, confirm_token)
-        enqueue(self.session, message, self.now, registration.id)
-        await self.session.flush()
-        return read
+        return NewRegistration(registration, token, confirm_token)
 
-    async def _replay(self, scope: str, key: str, request_hash: str) -> tuple[int, bytes] | None:
-        record = await self.session.scalar(
-            select(IdempotencyRecord).where(IdempotencyRecord.scope == scope, IdempotencyRecord.key == key[:200])
+    async def take_seats(self, event: Event, in_person: int, online: int) -> None:
+        """Count places decided under the event lock; the UPDATE re-checks the capacity itself.
+
+        Under the lock it cannot be refused; if it ever is, the unit of work fails and nothing is written.
+        """
+        if not (in_person or online):
+            return
+        stmt = update(Event).where(Event.id == event.id)  # type: ignore[arg-type]
+        values: dict[str, Any] = {}
+        if in_person:
+            stmt = stmt.where(
+                or_(Event.capacity.is_(None), Event.seats_taken + Event.reserved_seats + in_person <= Event.capacity)  # type: ignore[union-attr,operator]
+            )
+            values["seats_taken"] = Event.seats_taken + in_person
+        if online:
+            cap = (event.registration or {}).get("online_capacity")
+            if cap is not None:
+                stmt = stmt.where(Event.online_taken + online <= cap)
+            values["online_taken"] = Event.online_taken + online
+        stmt = stmt.values(values).returning(Event.seats_taken, Event.online_taken)
+        row = (await self.session.execute(stmt.execution_options(synchronize_session=False))).first()
+        if row is None:
+            raise RuntimeError(f"event {event.id}: the seat counters refused places decided under the event lock")
+        set_committed_value(event, "seats_taken", row.seats_taken)
+        set_committed_value(event, "online_taken", row.online_taken)
+
+    async def waitlist_length(self, event_id: int) -> int:
+        return int(
+            await self.session.scalar(
+                select(func.count())
+                .select_from(Registration)
+                .where(Registration.event_id == event_id, Registration.status == "waitlisted")
+            )
+            or 0
         )
-        if record is None:
-            return None
-        if record.request_hash != request_hash:
-            raise Conflict("this Idempotency-Key was used for a different request; use a new key for a new request")
-        return record.status_code, record.body.encode()
 
     async def _take_seat(self, event: Event, mode: str) -> bool:
         stmt = update(Event).where(Event.id == event.id)  # type: ignore[arg-type]
@@ -467,11 +466,14 @@ class RegistrationService:
         require_calendar_editor(staff, calendar.slug)
 
     async def _read(self, registration: Registration, event: Event, token: str) -> RegistrationRead:
+        return self.read_of(registration, event, token, await self._position(registration))
+
+    def read_of(self, registration: Registration, event: Event, token: str, position: int | None) -> RegistrationRead:
         feed = f"{self.base_url}/feeds/{registration.feed_token}.ics"
         seat_holder = registration.status in ("confirmed", "attended")
         return RegistrationRead(
             status=registration.status,  # type: ignore[arg-type]
-            waitlist_position=await self._position(registration),
+            waitlist_position=position,
             token=token,
             feed_url=feed,
             webcal_feed_url=webcal(feed),

@@ -1,0 +1,327 @@
+"""Group commit for registrations: those waiting for one event are decided in one transaction.
+
+Why: one event is one lock. A registration holds the event row (FOR UPDATE on
+PostgreSQL, the single writer on SQLite) from its first statement to COMMIT,
+so an event's registrations run one after the other, whatever the number of
+processes. Done one per transaction, each paid for its own lock, its own
+lookups, its own INSERTs and its own COMMIT (an fsync). Now, in each server
+process, the registrations that arrive for an event while its previous batch
+is being decided wait at the `RegistrationDesk` and are decided together:
+one lock, one idempotency lookup, one duplicate lookup, one counter UPDATE,
+one INSERT per table, one COMMIT. Under no contention a batch is one request
+and nothing waits.
+
+Invariants (tests/api/test_registration_batches.py, and every concurrency test):
+- Places are decided under the event lock, in arrival order at the desk; the
+  ids are assigned in that order (checked), so the waiting list follows it.
+  The counter UPDATE re-checks the capacity itself.
+- Everyone gets the answer they would have had alone, in that order: a
+  duplicate email (also within the batch), a closed window or a full event
+  without waiting list fails that request only; the others are written.
+- 201 is answered only after COMMIT. If a batch fails as a whole (a database
+  error), each request is decided again alone, in its own transaction, so
+  one cannot sink the others.
+- Idempotency-Key: two requests with the same key never share a batch; the
+  later one goes in the next, where it finds the first one's stored answer
+  (as it would have one after the other).
+"""
+
+import asyncio
+import contextlib
+import itertools
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import msgspec
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from calendar_service.db.tables import Event, IdempotencyRecord, Registration
+from calendar_service.db.write_gate import WriteGate
+from calendar_service.domain import registration as rules
+from calendar_service.errors import Conflict, DomainError
+from calendar_service.notifications.outbox import Message, enqueue_many
+from calendar_service.registrations.schemas import RegistrationCreate
+from calendar_service.registrations.service import NewRegistration, RegistrationService
+from calendar_service.settings import Settings
+
+log = logging.getLogger("calendar_service.registrations")
+
+MAX_BATCH = 200
+Outcome = tuple[int, bytes] | DomainError
+
+
+@dataclass(frozen=True, slots=True)
+class Ticket:
+    """One POST /api/events/{slug}/registrations, as received."""
+
+    data: RegistrationCreate
+    idempotency_key: str | None
+    request_hash: str
+
+    @property
+    def key(self) -> str | None:
+        return self.idempotency_key[:200] if self.idempotency_key else None
+
+
+@dataclass(slots=True)
+class _Places:
+    """Free places left while a batch is decided (None: no limit)."""
+
+    in_person: int | None
+    online: int | None
+    taken_in_person: int = 0
+    taken_online: int = 0
+
+    @classmethod
+    def of(cls, event: Event) -> "_Places":
+        in_person = None
+        if event.capacity is not None:
+            in_person = max(0, event.capacity - event.seats_taken - event.reserved_seats)
+        cap = (event.registration or {}).get("online_capacity")
+        online = None if cap is None else max(0, int(cap) - event.online_taken)
+        return cls(in_person, online)
+
+    def take(self, mode: str) -> bool:
+        if mode == "in_person":
+            if self.in_person is not None and self.taken_in_person >= self.in_person:
+                return False
+            self.taken_in_person += 1
+            return True
+        if self.online is not None and self.taken_online >= self.online:
+            return False
+        self.taken_online += 1
+        return True
+
+
+async def register_batch(core: RegistrationService, slug: str, tickets: Sequence[Ticket]) -> list[Outcome]:
+    """Decide these registrations for one event in the caller's transaction, in order.
+
+    Raises (the whole unit of work fails) only for what concerns everyone: no such event,
+    or a database error. Each request's own refusal is its outcome.
+    """
+    session = core.session
+    event = await core._lock_event_by_slug(slug)
+    scope = f"registration:{event.id}"
+    outcomes: list[Outcome | None] = [None] * len(tickets)
+    await _replays(session, scope, tickets, outcomes)
+    settings = event.registration or {}
+    if settings.get("requires_confirmation") or settings.get("promotion") == "offer":
+        await core.expire_holds(event)  # lapsed holds go to the waiting list before anyone new
+    applicants: dict[int, rules.Applicant] = {}
+    for index, ticket in enumerate(tickets):
+        if outcomes[index] is None:
+            try:
+                applicants[index] = core.check_applicant(event, ticket.data)
+            except DomainError as refusal:
+                outcomes[index] = refusal
+    if not applicants:
+        return _settled(outcomes)
+    registered = set(
+        (
+            await session.scalars(
+                select(Registration.active_email).where(  # type: ignore[call-overload]
+                    Registration.event_id == event.id,
+                    Registration.active_email.in_({a.email.key for a in applicants.values()}),  # type: ignore[union-attr]
+                )
+            )
+        ).all()
+    )
+    places = _Places.of(event)
+    decided: list[tuple[int, NewRegistration]] = []
+    for index, applicant in applicants.items():
+        if applicant.email.key in registered:
+            outcomes[index] = Conflict(rules.DUPLICATE_EMAIL)
+            continue
+        seat = places.take(applicant.mode)
+        if not seat and not settings.get("waitlist", True):
+            outcomes[index] = Conflict("this event is full and has no waiting list")
+            continue
+        registered.add(applicant.email.key)
+        decided.append((index, core.new_registration(event, applicant, seat)))
+    if not decided:
+        return _settled(outcomes)
+    await _write(core, event, scope, tickets, decided, places, outcomes)
+    return _settled(outcomes)
+
+
+async def _replays(
+    session: AsyncSession, scope: str, tickets: Sequence[Ticket], outcomes: list[Outcome | None]
+) -> None:
+    keys = {ticket.key for ticket in tickets if ticket.key}
+    if not keys:
+        return
+    stored = {
+        record.key: record
+        for record in await session.scalars(
+            select(IdempotencyRecord).where(IdempotencyRecord.scope == scope, IdempotencyRecord.key.in_(keys))  # type: ignore[attr-defined,arg-type]
+        )
+    }
+    for index, ticket in enumerate(tickets):
+        record = stored.get(ticket.key) if ticket.key else None
+        if record is None:
+            continue
+        if record.request_hash != ticket.request_hash:
+            outcomes[index] = Conflict(
+                "this Idempotency-Key was used for a different request; use a new key for a new request"
+            )
+        else:
+            outcomes[index] = (record.status_code, record.body.encode())
+
+
+async def _write(
+    core: RegistrationService,
+    event: Event,
+    scope: str,
+    tickets: Sequence[Ticket],
+    decided: list[tuple[int, NewRegistration]],
+    places: _Places,
+    outcomes: list[Outcome | None],
+) -> None:
+    session, now = core.session, core.now
+    await core.take_seats(event, places.taken_in_person, places.taken_online)
+    waiting_before = 0
+    if any(not new.row.holds_seat for _, new in decided):
+        waiting_before = await core.waitlist_length(event.id or 0)
+    session.add_all([new.row for _, new in decided])
+    await session.flush()  # one multi-row INSERT … RETURNING id
+    ids = [new.row.id or 0 for _, new in decided]
+    if any(later <= earlier for earlier, later in itertools.pairwise(ids)):
+        # The waiting list is ordered by id: ids out of arrival order would misstate positions.
+        raise RuntimeError(f"registration ids out of arrival order: {ids}")
+    messages: list[tuple[Message, int | None]] = []
+    records: list[dict[str, Any]] = []
+    position = waiting_before
+    for index, new in decided:
+        registration = new.row
+        place: int | None = None
+        if registration.status == "waitlisted":
+            position += 1
+            place = position
+        read = core.read_of(registration, event, new.token, place)
+        messages.append((await core.letters.registered(event, registration, read, new.confirm_token), registration.id))
+        body = msgspec.json.encode(read)
+        outcomes[index] = (201, body)
+        key = tickets[index].key
+        if key:
+            records.append(
+                {
+                    "scope": scope,
+                    "key": key,
+                    "request_hash": tickets[index].request_hash,
+                    "status_code": 201,
+                    "body": body.decode(),
+                    "created_at": now,
+                }
+            )
+    await enqueue_many(session, messages, now)
+    if records:
+        await session.execute(insert(IdempotencyRecord.__table__), records)  # type: ignore[attr-defined]
+
+
+def _settled(outcomes: list[Outcome | None]) -> list[Outcome]:
+    missing = [index for index, outcome in enumerate(outcomes) if outcome is None]
+    if missing:
+        raise RuntimeError(f"registration batch left requests {missing} without an answer")
+    return outcomes  # type: ignore[return-value]
+
+
+@dataclass(slots=True)
+class _Waiting:
+    ticket: Ticket
+    future: "asyncio.Future[tuple[int, bytes]]"
+
+
+@dataclass(slots=True)
+class RegistrationDesk:
+    """Per process: a queue per event; while one batch of it is decided, the next one gathers."""
+
+    session_maker: async_sessionmaker[AsyncSession]
+    write_gate: WriteGate | None
+    settings: Settings
+    clock: Callable[[], datetime]
+    max_batch: int = MAX_BATCH
+    transactions: int = 0  # how many units of work decided registrations (observability, tests)
+    largest_batch: int = 0
+    _queues: dict[str, list[_Waiting]] = field(default_factory=dict)
+    _clerks: dict[str, "asyncio.Task[None]"] = field(default_factory=dict)
+
+    async def register(self, slug: str, ticket: Ticket) -> tuple[int, bytes]:
+        """(status code, JSON body) once the registration is committed; raises the request's DomainError."""
+        waiting = _Waiting(ticket, asyncio.get_running_loop().create_future())
+        self._queues.setdefault(slug, []).append(waiting)
+        if slug not in self._clerks:
+            self._clerks[slug] = asyncio.create_task(self._serve(slug))
+        return await waiting.future
+
+    async def close(self) -> None:
+        """Shutdown: batches under way finish; nothing new is accepted by then (the server stopped)."""
+        clerks = list(self._clerks.values())
+        if clerks:
+            await asyncio.gather(*clerks, return_exceptions=True)
+
+    async def _serve(self, slug: str) -> None:
+        queue = self._queues[slug]
+        batch: list[_Waiting] = []
+        try:
+            while queue:
+                batch, later, keys = [], [], set()
+                for waiting in queue:
+                    key = waiting.ticket.key
+                    if len(batch) >= self.max_batch or (key is not None and key in keys):
+                        later.append(waiting)  # a full batch keeps arrival order; a repeated key waits its turn
+                    else:
+                        batch.append(waiting)
+                        if key is not None:
+                            keys.add(key)
+                queue[:] = later
+                await self._decide(slug, batch)
+                batch = []
+        finally:
+            for waiting in batch + queue:  # only when cancelled (shutdown): nobody waits forever
+                _settle(waiting, RuntimeError("the server stopped before this registration was decided"))
+            queue.clear()
+            del self._clerks[slug]
+            del self._queues[slug]
+
+    async def _decide(self, slug: str, batch: list[_Waiting]) -> None:
+        try:
+            outcomes = await self._transaction(slug, [waiting.ticket for waiting in batch])
+        except DomainError as refusal:  # concerns everyone (no such event)
+            for waiting in batch:
+                _settle(waiting, refusal)
+            return
+        except Exception as failure:
+            if len(batch) > 1:
+                log.warning("a batch of %d registrations for %s failed; deciding each alone", len(batch), slug)
+                for waiting in batch:
+                    await self._decide(slug, [waiting])
+                return
+            if isinstance(failure, IntegrityError):  # a concurrent write of the same email slipped past
+                _settle(batch[0], Conflict(rules.DUPLICATE_EMAIL))
+                return
+            _settle(batch[0], failure)
+            return
+        for waiting, outcome in zip(batch, outcomes, strict=True):
+            _settle(waiting, outcome)
+
+    async def _transaction(self, slug: str, tickets: list[Ticket]) -> list[Outcome]:
+        self.transactions += 1
+        self.largest_batch = max(self.largest_batch, len(tickets))
+        gate = self.write_gate if self.write_gate is not None else contextlib.nullcontext()
+        async with gate, self.session_maker() as session, session.begin():
+            core = RegistrationService(session, self.settings, self.clock())
+            return await register_batch(core, slug, tickets)
+
+
+def _settle(waiting: _Waiting, outcome: Outcome | BaseException) -> None:
+    if waiting.future.done():  # the client went away; what was committed stays committed
+        return
+    if isinstance(outcome, BaseException):
+        waiting.future.set_exception(outcome)
+    else:
+        waiting.future.set_result(outcome)
