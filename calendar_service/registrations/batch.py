@@ -43,7 +43,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from calendar_service.db.tables import Event, IdempotencyRecord, Registration
 from calendar_service.db.write_gate import WriteGate
 from calendar_service.domain import registration as rules
-from calendar_service.errors import Conflict, DomainError
+from calendar_service.errors import Conflict, DomainError, InvalidInput
 from calendar_service.notifications.outbox import Message, enqueue_many
 from calendar_service.registrations.schemas import RegistrationCreate
 from calendar_service.registrations.service import NewRegistration, RegistrationService
@@ -62,6 +62,16 @@ class Ticket:
     data: RegistrationCreate
     idempotency_key: str | None
     request_hash: str
+    email: rules.Email | InvalidInput | None = None  # checked on arrival, outside the event lock
+
+    @classmethod
+    def received(cls, data: RegistrationCreate, idempotency_key: str | None, request_hash: str) -> "Ticket":
+        """Checks the address now (it needs no event and is the costliest check), not in the batch."""
+        try:
+            email: rules.Email | InvalidInput = rules.normalize_email(data.email)
+        except InvalidInput as refusal:
+            email = refusal
+        return cls(data, idempotency_key, request_hash, email)
 
     @property
     def key(self) -> str | None:
@@ -116,7 +126,7 @@ async def register_batch(core: RegistrationService, slug: str, tickets: Sequence
     for index, ticket in enumerate(tickets):
         if outcomes[index] is None:
             try:
-                applicants[index] = core.check_applicant(event, ticket.data)
+                applicants[index] = core.check_applicant(event, ticket.data, ticket.email)
             except DomainError as refusal:
                 outcomes[index] = refusal
     if not applicants:
@@ -187,9 +197,13 @@ async def _write(
     waiting_before = 0
     if any(not new.row.holds_seat for _, new in decided):
         waiting_before = await core.waitlist_length(event.id or 0)
-    session.add_all([new.row for _, new in decided])
-    await session.flush()  # one multi-row INSERT … RETURNING id
-    ids = [new.row.id or 0 for _, new in decided]
+    table = Registration.__table__  # type: ignore[attr-defined]
+    inserted = await session.execute(
+        insert(table).returning(table.c.id, sort_by_parameter_order=True), [new.row.row() for _, new in decided]
+    )  # one multi-row INSERT … RETURNING id
+    ids = list(inserted.scalars())
+    for (_, new), new_id in zip(decided, ids, strict=True):
+        new.row.id = new_id
     if any(later <= earlier for earlier, later in itertools.pairwise(ids)):
         # The waiting list is ordered by id: ids out of arrival order would misstate positions.
         raise RuntimeError(f"registration ids out of arrival order: {ids}")

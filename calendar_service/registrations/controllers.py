@@ -55,7 +55,7 @@ class RegistrationController(Controller):
         """Register; the answer says confirmed, waitlisted (with position) or pending confirmation."""
         request_hash = hashlib.sha256(await request.body()).hexdigest()
         desk: RegistrationDesk = request.app.state.registration_desk  # group commit: registrations/batch.py
-        status, body = await desk.register(slug, Ticket(data, idempotency_key, request_hash))
+        status, body = await desk.register(slug, Ticket.received(data, idempotency_key, request_hash))
         return Response(body, status_code=status, media_type="application/json")
 
     @post(

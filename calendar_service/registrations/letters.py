@@ -14,6 +14,7 @@ from calendar_service.domain.timezones import iso_utc
 from calendar_service.events import mapping
 from calendar_service.feeds.service import timezone_blocks, zone_spans
 from calendar_service.notifications import messages
+from calendar_service.registrations.draft import Draft
 from calendar_service.registrations.schemas import RegistrationRead
 from calendar_service.settings import Settings
 
@@ -33,7 +34,7 @@ class Letters:
         host = urlsplit(self.base_url).hostname or "localhost"
         return f"events@{'localhost' if host.replace('.', '').isdigit() else host}"
 
-    async def invitation(self, event: Event, registration: Registration, method: str) -> bytes:
+    async def invitation(self, event: Event, registration: Registration | Draft, method: str) -> bytes:
         overrides: list[OccurrenceOverride] = []
         if event.rrule or event.rdates:  # only a series has per-occurrence overrides
             query = select(OccurrenceOverride).where(OccurrenceOverride.event_id == event.id)
@@ -51,7 +52,7 @@ class Letters:
         return f"{mapping.wire_start(event.start_local, event.all_day).replace('T', ' ')} {event.timezone}"
 
     async def registered(
-        self, event: Event, registration: Registration, read: RegistrationRead, confirm_token: str | None
+        self, event: Event, registration: Registration | Draft, read: RegistrationRead, confirm_token: str | None
     ) -> Any:
         if confirm_token is not None:
             return messages.confirm_message(

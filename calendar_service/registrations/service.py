@@ -36,6 +36,7 @@ from calendar_service.errors import Conflict, DomainError, Gone, InvalidInput, N
 from calendar_service.events import mapping
 from calendar_service.notifications import messages
 from calendar_service.notifications.outbox import enqueue
+from calendar_service.registrations.draft import Draft
 from calendar_service.registrations.letters import Letters
 from calendar_service.registrations.schemas import (
     ConfirmationRead,
@@ -53,7 +54,7 @@ def hash_token(token: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class NewRegistration:
-    row: Registration
+    row: Draft
     token: str
     confirm_token: str | None
 
@@ -297,8 +298,14 @@ class RegistrationService:
 
     # -- internals -----------------------------------------------------------------------------
 
-    def check_applicant(self, event: Event, data: RegistrationCreate) -> rules.Applicant:
-        """Who may register, with which answers: every check that needs no database (raises DomainError)."""
+    def check_applicant(
+        self, event: Event, data: RegistrationCreate, email: rules.Email | InvalidInput | None = None
+    ) -> rules.Applicant:
+        """Who may register, with which answers: every check that needs no database (raises DomainError).
+
+        `email`: the address as already checked (outside the event lock), refusal included; it is
+        reported in its place among the checks either way.
+        """
         if event.status == "cancelled":
             raise Conflict("this event is cancelled and takes no registrations")
         settings = event.registration or {}
@@ -307,7 +314,9 @@ class RegistrationService:
             raise InvalidInput(
                 "consent: registering needs your consent to store these details (consent: true)", "consent"
             )
-        email = rules.normalize_email(data.email)
+        if isinstance(email, InvalidInput):
+            raise email
+        email = email or rules.normalize_email(data.email)
         mode = rules.check_mode(event.attendance_mode, data.attendance_mode)
         if mode == "in_person" and event.capacity == 0:
             raise Conflict("this event has no in-person places (capacity 0)")
@@ -320,7 +329,7 @@ class RegistrationService:
         token, feed_token = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         status = rules.status_for(seat, bool(settings.get("requires_confirmation")))
         confirm_token = secrets.token_urlsafe(32) if status == "pending_confirmation" else None
-        registration = Registration(
+        registration = Draft(
             event_id=event.id or 0,
             token_hash=hash_token(token),
             feed_token=feed_token,
@@ -468,7 +477,9 @@ class RegistrationService:
     async def _read(self, registration: Registration, event: Event, token: str) -> RegistrationRead:
         return self.read_of(registration, event, token, await self._position(registration))
 
-    def read_of(self, registration: Registration, event: Event, token: str, position: int | None) -> RegistrationRead:
+    def read_of(
+        self, registration: Registration | Draft, event: Event, token: str, position: int | None
+    ) -> RegistrationRead:
         feed = f"{self.base_url}/feeds/{registration.feed_token}.ics"
         seat_holder = registration.status in ("confirmed", "attended")
         return RegistrationRead(
