@@ -21,9 +21,10 @@ Invariants (tests/api/test_registration_batches.py, and every concurrency test):
 - 201 is answered only after COMMIT. If a batch fails as a whole (a database
   error), each request is decided again alone, in its own transaction, so
   one cannot sink the others.
-- Idempotency-Key: two requests with the same key never share a batch; the
-  later one goes in the next, where it finds the first one's stored answer
-  (as it would have one after the other).
+- Idempotency-Key: a request repeating a key stored earlier, or used by an
+  earlier request of the same batch that was accepted, gets that answer (or a
+  409 for a different body); after a refused one it is decided afresh, as it
+  would have been one after the other.
 """
 
 import asyncio
@@ -118,32 +119,36 @@ async def register_batch(core: RegistrationService, slug: str, tickets: Sequence
     event = await core._lock_event_by_slug(slug)
     scope = f"registration:{event.id}"
     outcomes: list[Outcome | None] = [None] * len(tickets)
-    await _replays(session, scope, tickets, outcomes)
+    stored = await _stored_answers(session, scope, tickets)
     settings = event.registration or {}
     if settings.get("requires_confirmation") or settings.get("promotion") == "offer":
         await core.expire_holds(event)  # lapsed holds go to the waiting list before anyone new
-    applicants: dict[int, rules.Applicant] = {}
-    for index, ticket in enumerate(tickets):
-        if outcomes[index] is None:
-            try:
-                applicants[index] = core.check_applicant(event, ticket.data, ticket.email)
-            except DomainError as refusal:
-                outcomes[index] = refusal
-    if not applicants:
-        return _settled(outcomes)
-    registered = set(
-        (
-            await session.scalars(
-                select(Registration.active_email).where(  # type: ignore[call-overload]
-                    Registration.event_id == event.id,
-                    Registration.active_email.in_({a.email.key for a in applicants.values()}),  # type: ignore[union-attr]
-                )
-            )
-        ).all()
-    )
+    registered = await _registered(session, event, tickets)
     places = _Places.of(event)
     decided: list[tuple[int, NewRegistration]] = []
-    for index, applicant in applicants.items():
+    answered_by: dict[str, int] = {}  # Idempotency-Key -> the request in this batch whose answer it stores
+    repeats: list[tuple[int, int]] = []
+    for index, ticket in enumerate(tickets):
+        key = ticket.key
+        if key is not None:
+            first = stored.get(key)
+            earlier = answered_by.get(key)
+            if first is not None or earlier is not None:
+                first_hash = first.request_hash if first is not None else tickets[earlier or 0].request_hash
+                if first_hash != ticket.request_hash:
+                    outcomes[index] = Conflict(
+                        "this Idempotency-Key was used for a different request; use a new key for a new request"
+                    )
+                elif first is not None:
+                    outcomes[index] = (first.status_code, first.body.encode())
+                else:
+                    repeats.append((index, earlier or 0))  # the same answer, once it is written
+                continue
+        try:
+            applicant = core.check_applicant(event, ticket.data, ticket.email)
+        except DomainError as refusal:
+            outcomes[index] = refusal
+            continue
         if applicant.email.key in registered:
             outcomes[index] = Conflict(rules.DUPLICATE_EMAIL)
             continue
@@ -153,34 +158,36 @@ async def register_batch(core: RegistrationService, slug: str, tickets: Sequence
             continue
         registered.add(applicant.email.key)
         decided.append((index, core.new_registration(event, applicant, seat)))
-    if not decided:
-        return _settled(outcomes)
-    await _write(core, event, scope, tickets, decided, places, outcomes)
+        if key is not None:
+            answered_by[key] = index
+    if decided:
+        await _write(core, event, scope, tickets, decided, places, outcomes)
+    for index, earlier in repeats:
+        outcomes[index] = outcomes[earlier]
     return _settled(outcomes)
 
 
-async def _replays(
-    session: AsyncSession, scope: str, tickets: Sequence[Ticket], outcomes: list[Outcome | None]
-) -> None:
+async def _stored_answers(session: AsyncSession, scope: str, tickets: Sequence[Ticket]) -> dict[str, IdempotencyRecord]:
     keys = {ticket.key for ticket in tickets if ticket.key}
     if not keys:
-        return
-    stored = {
-        record.key: record
-        for record in await session.scalars(
-            select(IdempotencyRecord).where(IdempotencyRecord.scope == scope, IdempotencyRecord.key.in_(keys))  # type: ignore[attr-defined,arg-type]
-        )
-    }
-    for index, ticket in enumerate(tickets):
-        record = stored.get(ticket.key) if ticket.key else None
-        if record is None:
-            continue
-        if record.request_hash != ticket.request_hash:
-            outcomes[index] = Conflict(
-                "this Idempotency-Key was used for a different request; use a new key for a new request"
-            )
-        else:
-            outcomes[index] = (record.status_code, record.body.encode())
+        return {}
+    query = select(IdempotencyRecord).where(
+        IdempotencyRecord.scope == scope,  # type: ignore[arg-type]
+        IdempotencyRecord.key.in_(keys),  # type: ignore[attr-defined]
+    )
+    return {record.key: record for record in await session.scalars(query)}
+
+
+async def _registered(session: AsyncSession, event: Event, tickets: Sequence[Ticket]) -> set[str]:
+    """Which of these addresses already hold an active registration for the event."""
+    addresses = {ticket.email.key for ticket in tickets if isinstance(ticket.email, rules.Email)}
+    if not addresses:
+        return set()
+    query = select(Registration.active_email).where(  # type: ignore[call-overload]
+        Registration.event_id == event.id,
+        Registration.active_email.in_(addresses),  # type: ignore[union-attr]
+    )
+    return set((await session.scalars(query)).all())
 
 
 async def _write(
@@ -283,15 +290,7 @@ class RegistrationDesk:
         batch: list[_Waiting] = []
         try:
             while queue:
-                batch, later, keys = [], [], set()
-                for waiting in queue:
-                    key = waiting.ticket.key
-                    if len(batch) >= self.max_batch or (key is not None and key in keys):
-                        later.append(waiting)  # a full batch keeps arrival order; a repeated key waits its turn
-                    else:
-                        batch.append(waiting)
-                        if key is not None:
-                            keys.add(key)
+                batch, later = queue[: self.max_batch], queue[self.max_batch :]
                 queue[:] = later
                 await self._decide(slug, batch)
                 batch = []
