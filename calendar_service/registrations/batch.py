@@ -204,11 +204,17 @@ async def _write(
     waiting_before = 0
     if any(not new.row.holds_seat for _, new in decided):
         waiting_before = await core.waitlist_length(event.id or 0)
+    # One executemany, then the ids by token hash: RETURNING with rows in parameter order would make
+    # SQLAlchemy fall back to one INSERT per row on SQLite (no sentinel column to sort by).
     table = Registration.__table__  # type: ignore[attr-defined]
-    inserted = await session.execute(
-        insert(table).returning(table.c.id, sort_by_parameter_order=True), [new.row.row() for _, new in decided]
-    )  # one multi-row INSERT … RETURNING id
-    ids = list(inserted.scalars())
+    await session.execute(insert(table), [new.row.row() for _, new in decided])
+    hashes = [new.row.token_hash for _, new in decided]
+    found = dict(
+        (await session.execute(select(table.c.token_hash, table.c.id).where(table.c.token_hash.in_(hashes))))
+        .tuples()
+        .all()
+    )
+    ids = [found[token_hash] for token_hash in hashes]
     for (_, new), new_id in zip(decided, ids, strict=True):
         new.row.id = new_id
     if any(later <= earlier for earlier, later in itertools.pairwise(ids)):
