@@ -53,6 +53,11 @@ from calendar_service.settings import Settings
 log = logging.getLogger("calendar_service.registrations")
 
 MAX_BATCH = 200
+# Before cutting a batch the clerk lets the event loop turn this many times, no timer: requests whose
+# bytes have arrived need a few turns (parse, read the body, validate) to reach the desk. A lone
+# request waits ~10 empty turns (tens of microseconds); 50 clients in a closed loop on SQLite went
+# from 2,044 to 3,368 registrations/s (batches of ~12 -> ~22; 1 turn: 2,822, 16: 3,239).
+GATHER_TURNS = 10
 Outcome = tuple[int, bytes] | DomainError
 
 
@@ -296,6 +301,8 @@ class RegistrationDesk:
         batch: list[_Waiting] = []
         try:
             while queue:
+                for _ in range(GATHER_TURNS):  # requests already read from their sockets join this batch
+                    await asyncio.sleep(0)
                 batch, later = queue[: self.max_batch], queue[self.max_batch :]
                 queue[:] = later
                 await self._decide(slug, batch)
