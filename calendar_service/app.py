@@ -14,7 +14,6 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin, YamlRenderPlugin
 from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 from sqlalchemy.engine import make_url
@@ -41,7 +40,13 @@ from calendar_service.staff.controllers import StaffController
 from calendar_service.web import dependencies as deps
 from calendar_service.web.errors import HANDLERS
 from calendar_service.web.health import HealthController
-from calendar_service.web.openapi import COMPONENTS, document_errors
+from calendar_service.web.openapi import (
+    COMPONENTS,
+    TidyJsonRenderPlugin,
+    TidySwaggerRenderPlugin,
+    TidyYamlRenderPlugin,
+    document_errors,
+)
 from calendar_service.web.public import ConfirmPageController, PersonalFeedController, PublicController
 from calendar_service.web.transactions import TransactionMiddleware, provide_db_session
 
@@ -183,7 +188,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             version=__version__,
             description="Events with real time zones, iCalendar feeds, registrations and scholarships.",
             path="/schema",
-            render_plugins=[SwaggerRenderPlugin(path="/"), JsonRenderPlugin(), YamlRenderPlugin()],
+            render_plugins=[TidySwaggerRenderPlugin(path="/"), TidyJsonRenderPlugin(), TidyYamlRenderPlugin()],
             components=COMPONENTS,
         ),
         debug=False,

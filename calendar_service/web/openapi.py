@@ -1,5 +1,9 @@
 """What the OpenAPI document says beyond the handlers' own types: errors and the staff token.
 
+And one correction: Litestar writes a field typed `int | float` as `oneOf: [integer,
+number]`, which every integer matches twice, so a validating client refuses `"weight": 2`.
+The rendered documents say `number` (which includes integers) instead.
+
 Every handler answers errors as `{"status_code", "detail", "field"?}` (web/errors.py);
 the document lists them per operation so clients and API fuzzers know what to
 expect: 422 for input, 404 and 409 on the API, 401/403 where a staff role is
@@ -9,8 +13,9 @@ where public writes are rate-limited.
 
 from typing import Any
 
-from litestar import Litestar
+from litestar import Litestar, Request
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin, YamlRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from msgspec import Struct
 
@@ -57,3 +62,32 @@ def document_errors(app: Litestar) -> None:
                 extra[429] = _error("Too many requests from this address; see Retry-After")
             current: dict[int, Any] = dict(handler.responses or {})
             handler.responses = {**extra, **current}
+
+
+def tidy(node: Any) -> Any:
+    """The document with every `oneOf: [integer, number]` written as `type: number`."""
+    if isinstance(node, list):
+        return [tidy(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    tidied = {key: tidy(value) for key, value in node.items()}
+    one_of = tidied.get("oneOf")
+    if one_of in ([{"type": "integer"}, {"type": "number"}], [{"type": "number"}, {"type": "integer"}]):
+        del tidied["oneOf"]
+        tidied["type"] = "number"
+    return tidied
+
+
+class TidyJsonRenderPlugin(JsonRenderPlugin):
+    def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
+        return super().render(request, tidy(openapi_schema))
+
+
+class TidyYamlRenderPlugin(YamlRenderPlugin):
+    def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
+        return super().render(request, tidy(openapi_schema))
+
+
+class TidySwaggerRenderPlugin(SwaggerRenderPlugin):
+    def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
+        return super().render(request, tidy(openapi_schema))

@@ -44,3 +44,29 @@ async def test_every_api_operation_lists_its_errors_and_staff_ones_the_token(
             else:
                 assert "security" not in operation, (method, path)
     assert checked == len(staff) > 30
+
+
+def _one_of_integer_number(node: object, path: str = "") -> list[str]:
+    found: list[str] = []
+    if isinstance(node, dict):
+        types = sorted(str(s.get("type")) for s in node.get("oneOf", []) if isinstance(s, dict))
+        if types == ["integer", "number"]:
+            found.append(path)
+        for key, value in node.items():
+            found += _one_of_integer_number(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _one_of_integer_number(value, f"{path}/{index}")
+    return found
+
+
+async def test_numbers_are_one_type_that_integers_match_once(client: AsyncTestClient[Litestar]) -> None:
+    """`oneOf: [integer, number]` makes validating clients refuse every integer (it matches both)."""
+    doc = (await client.get("/schema/openapi.json")).json()
+    assert _one_of_integer_number(doc) == []
+    weight = doc["components"]["schemas"]["CriterionRead"]["properties"]["weight"]
+    assert weight == {"type": "number"}
+    criterion_in = doc["components"]["schemas"]["CriterionIn"]["properties"]["weight"]
+    assert criterion_in == {"type": "number", "default": 1}
+    yaml_doc = (await client.get("/schema/openapi.yaml")).text
+    assert "oneOf" not in yaml_doc.split("CriterionRead:")[1].split("required")[0]
