@@ -188,10 +188,8 @@ async def _registered(session: AsyncSession, event: Event, tickets: Sequence[Tic
     addresses = {ticket.email.key for ticket in tickets if isinstance(ticket.email, rules.Email)}
     if not addresses:
         return set()
-    query = select(Registration.active_email).where(  # type: ignore[call-overload]
-        Registration.event_id == event.id,
-        Registration.active_email.in_(addresses),  # type: ignore[union-attr]
-    )
+    table = Registration.__table__  # type: ignore[attr-defined]
+    query = select(table.c.active_email).where(table.c.event_id == event.id, table.c.active_email.in_(addresses))
     return set((await session.scalars(query)).all())
 
 
@@ -209,17 +207,18 @@ async def _write(
     waiting_before = 0
     if any(not new.row.holds_seat for _, new in decided):
         waiting_before = await core.waitlist_length(event.id or 0)
-    # One executemany, then the ids by token hash: RETURNING with rows in parameter order would make
-    # SQLAlchemy fall back to one INSERT per row on SQLite (no sentinel column to sort by).
     table = Registration.__table__  # type: ignore[attr-defined]
-    await session.execute(insert(table), [new.row.row() for _, new in decided])
-    hashes = [new.row.token_hash for _, new in decided]
-    found = dict(
-        (await session.execute(select(table.c.token_hash, table.c.id).where(table.c.token_hash.in_(hashes))))
-        .tuples()
-        .all()
-    )
-    ids = [found[token_hash] for token_hash in hashes]
+    rows = [new.row.row() for _, new in decided]
+    if len(rows) == 1:  # alone: INSERT … RETURNING id, one statement
+        ids = [(await session.execute(insert(table).returning(table.c.id), rows[0])).scalar_one()]
+    else:
+        # One executemany, then the ids by token hash: RETURNING with rows in parameter order would
+        # make SQLAlchemy fall back to one INSERT per row on SQLite (no sentinel column to sort by).
+        await session.execute(insert(table), rows)
+        hashes = [new.row.token_hash for _, new in decided]
+        query = select(table.c.token_hash, table.c.id).where(table.c.token_hash.in_(hashes))
+        found = dict((await session.execute(query)).tuples().all())
+        ids = [found[token_hash] for token_hash in hashes]
     for (_, new), new_id in zip(decided, ids, strict=True):
         new.row.id = new_id
     if any(later <= earlier for earlier, later in itertools.pairwise(ids)):

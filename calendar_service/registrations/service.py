@@ -378,14 +378,11 @@ class RegistrationService:
         set_committed_value(event, "online_taken", row.online_taken)
 
     async def waitlist_length(self, event_id: int) -> int:
-        return int(
-            await self.session.scalar(
-                select(func.count())
-                .select_from(Registration)
-                .where(Registration.event_id == event_id, Registration.status == "waitlisted")
-            )
-            or 0
+        table = Registration.__table__  # type: ignore[attr-defined]
+        query = (
+            select(func.count()).select_from(table).where(table.c.event_id == event_id, table.c.status == "waitlisted")
         )
+        return int(await self.session.scalar(query) or 0)
 
     async def _take_seat(self, event: Event, mode: str) -> bool:
         stmt = update(Event).where(Event.id == event.id)  # type: ignore[arg-type]
