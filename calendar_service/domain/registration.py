@@ -13,6 +13,7 @@ Decisions:
 - The registration window is the event's local time, read in its zone.
 """
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -45,6 +46,37 @@ class Applicant:
 
 
 DUPLICATE_EMAIL = "this email is already registered for this event; the confirmation email has the link to manage it"
+
+
+MAX_IDEMPOTENCY_KEY = 200
+
+
+def clean_name(raw: str, field: str = "name") -> str:
+    """A person's name as they typed it, trimmed; it must show at least one letter or digit.
+
+    Blank, invisible-only (zero-width spaces) and control characters (NUL, line breaks, tabs)
+    are refused: the name goes into emails, exports and badges.
+    """
+    name = raw.strip()
+    if any(unicodedata.category(ch) == "Cc" for ch in name):
+        raise InvalidInput(f"{field}: control characters (line breaks, tabs, NUL) cannot be part of a name", field)
+    if not any(unicodedata.category(ch)[0] in "LN" for ch in name):
+        raise InvalidInput(f"{field}: give a name with at least one letter or digit", field)
+    return name
+
+
+def check_idempotency_key(raw: str | None) -> str | None:
+    """The Idempotency-Key header: empty means none; longer than 200 characters is refused, never cut
+    (two different keys sharing their first 200 characters would answer for each other)."""
+    if raw is None or not raw.strip():
+        return None
+    if len(raw) > MAX_IDEMPOTENCY_KEY:
+        raise InvalidInput(
+            f"Idempotency-Key: at most {MAX_IDEMPOTENCY_KEY} characters (this one has {len(raw)}); "
+            "a random UUID is a good key",
+            "Idempotency-Key",
+        )
+    return raw
 
 
 def normalize_email(raw: str, field: str = "email") -> Email:

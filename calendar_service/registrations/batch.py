@@ -81,7 +81,7 @@ class Ticket:
 
     @property
     def key(self) -> str | None:
-        return self.idempotency_key[:200] if self.idempotency_key else None
+        return self.idempotency_key or None  # at most 200 characters (checked on arrival)
 
 
 @dataclass(slots=True)

@@ -7,10 +7,12 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, get, patch, post, put
 from litestar.datastructures import State
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from calendar_service.domain import registration as rules
 from calendar_service.domain.access import ADMIN_ONLY, ORGANIZERS, Staff
 from calendar_service.params import RowId
 from calendar_service.registrations.attendance import AttendanceService
@@ -44,7 +46,18 @@ IdempotencyKey = Annotated[
 class RegistrationController(Controller):
     tags = ["registrations"]
 
-    @post("/api/events/{slug:str}/registrations", operation_id="CreateRegistration", opt={"rate_limited": True})
+    @post(
+        "/api/events/{slug:str}/registrations",
+        operation_id="CreateRegistration",
+        opt={"rate_limited": True},
+        responses={
+            201: ResponseSpec(
+                data_container=RegistrationRead,
+                description="Registered (or the first answer again, for a repeated Idempotency-Key)",
+                generate_examples=False,
+            )
+        },
+    )
     async def create_registration(
         self,
         request: Request[Any, Any, State],
@@ -55,7 +68,8 @@ class RegistrationController(Controller):
         """Register; the answer says confirmed, waitlisted (with position) or pending confirmation."""
         request_hash = hashlib.sha256(await request.body()).hexdigest()
         desk: RegistrationDesk = request.app.state.registration_desk  # group commit: registrations/batch.py
-        status, body = await desk.register(slug, Ticket.received(data, idempotency_key, request_hash))
+        ticket = Ticket.received(data, rules.check_idempotency_key(idempotency_key), request_hash)
+        status, body = await desk.register(slug, ticket)
         return Response(body, status_code=status, media_type="application/json")
 
     @post(

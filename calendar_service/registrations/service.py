@@ -321,7 +321,7 @@ class RegistrationService:
         if mode == "in_person" and event.capacity == 0:
             raise Conflict("this event has no in-person places (capacity 0)")
         answers = rules.check_answers(settings.get("questions", []), data.answers)
-        return rules.Applicant(name=data.name.strip(), email=email, mode=mode, answers=answers)
+        return rules.Applicant(name=rules.clean_name(data.name), email=email, mode=mode, answers=answers)
 
     def new_registration(self, event: Event, applicant: rules.Applicant, seat: bool) -> "NewRegistration":
         """The row for a decided place (not yet written) with the secrets only its holder will see."""

@@ -202,7 +202,7 @@ class ApplicationService:
         if "consent" in values and not values["consent"]:
             raise InvalidInput("consent: applying needs your consent to store these details (consent: true)", "consent")
         if "name" in values:
-            application.name = values["name"].strip()
+            application.name = rules.clean_name(values["name"])
         if "email" in values:
             email = rules.normalize_email(values["email"])
             application.email, application.email_key = email.address, email.key

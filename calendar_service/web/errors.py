@@ -101,6 +101,11 @@ def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[s
     return response
 
 
+def undecodable_body(_: Request[Any, Any, Any], exc: UnicodeDecodeError) -> Response[dict[str, Any]]:
+    """JSON with bytes that are not UTF-8 inside a string: msgspec raises this, not a validation error."""
+    return _body(400, "the body is not valid JSON: it is not UTF-8 text; send the JSON object encoded as UTF-8")
+
+
 def integrity_error(_: Request[Any, Any, Any], exc: IntegrityError) -> Response[dict[str, Any]]:
     log.info("integrity error answered as 409: %s", exc.orig)
     return _body(409, "this conflicts with data that already exists (a duplicate?); nothing was written")
@@ -122,6 +127,7 @@ HANDLERS: dict[Any, Any] = {
     DomainError: domain_error,
     ValidationException: validation_error,
     HTTPException: http_error,
+    UnicodeDecodeError: undecodable_body,
     IntegrityError: integrity_error,
     OperationalError: unavailable,
     Exception: internal_error,

@@ -113,3 +113,62 @@ async def test_an_occurrence_beyond_an_open_series_horizon_is_no_occurrence(
         f"/api/events/{event['slug']}/occurrences/2030-01-01T10:00:00", json={"title": "x"}, headers=admin_headers
     )
     assert near.status_code == 200, near.text
+
+
+# -- session 4's schemathesis run and concurrency probe ------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/api/events/{slug}/registrations", "/api/calendars"])
+async def test_json_with_bytes_that_are_not_utf8_is_a_400_not_a_500(
+    client: Client, admin_headers: dict[str, str], create_event: EventFactory, path: str
+) -> None:
+    event = await create_event(capacity=5)
+    body = b'{"name":"\xe9","email":"x@example.com","consent":true,"slug":"x"}'
+    response = await client.post(
+        path.format(slug=event["slug"]),
+        content=body,
+        headers={**admin_headers, "Content-Type": "application/json"},
+    )
+    assert response.status_code == 400, response.text
+    assert "UTF-8" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [("   ", "letter"), ("\u200b", "letter"), ("\t\n", "letter"), ("Ada\u0000", "control"), ("Ada\nX", "control")],
+)
+async def test_a_name_must_show_a_letter_and_no_control_characters(
+    client: Client, admin_headers: dict[str, str], create_event: EventFactory, name: str, problem: str
+) -> None:
+    event = await create_event(capacity=5)
+    body = {"name": name, "email": "ws@example.org", "consent": True}
+    response = await client.post(f"/api/events/{event['slug']}/registrations", json=body)
+    assert response.status_code == 422, response.text
+    assert response.json()["field"] == "name" and problem in response.json()["detail"]
+    listing = await client.get(f"/api/staff/events/{event['slug']}/registrations", headers=admin_headers)
+    assert listing.json()["items"] == []
+    fine = await client.post(f"/api/events/{event['slug']}/registrations", json={**body, "name": "  张伟  "})
+    assert fine.status_code == 201 and fine.json()["name"] == "张伟"
+
+
+async def test_an_idempotency_key_longer_than_200_characters_is_refused_not_cut(
+    client: Client, create_event: EventFactory
+) -> None:
+    """Cut to 200, two different keys sharing a prefix answered for each other (a 409 for a new request)."""
+    event = await create_event(capacity=5)
+    path = f"/api/events/{event['slug']}/registrations"
+    first = {"name": "A", "email": "a@example.org", "consent": True}
+    assert (await client.post(path, json=first, headers={"Idempotency-Key": "L" * 200})).status_code == 201
+    long = await client.post(
+        path, json={**first, "email": "b@example.org"}, headers={"Idempotency-Key": "L" * 200 + "zzz"}
+    )
+    assert long.status_code == 422, long.text
+    assert long.json()["field"] == "Idempotency-Key" and "200" in long.json()["detail"]
+    empty = await client.post(path, json={**first, "email": "c@example.org"}, headers={"Idempotency-Key": " "})
+    assert empty.status_code == 201, "an empty key means no key"
+
+
+async def test_the_registration_answer_is_documented_as_a_registration(client: Client) -> None:
+    doc = (await client.get("/schema/openapi.json")).json()
+    created = doc["paths"]["/api/events/{slug}/registrations"]["post"]["responses"]["201"]
+    assert created["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/RegistrationRead"}
