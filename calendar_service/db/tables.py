@@ -173,6 +173,9 @@ class Registration(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     event_id: int = Field(foreign_key="event.id", index=True)
     token_hash: str = Field(max_length=64, unique=True)
+    # A second valid link (a resent one): sending a new link never disables the first, so nobody
+    # can cancel someone else's access by asking for a new link with their address.
+    link_token_hash: str | None = Field(default=None, max_length=64, unique=True)
     feed_token: str = Field(max_length=64, unique=True)
     name: str = Field(max_length=200)
     email: str = Field(max_length=320)
@@ -302,6 +305,8 @@ class ScholarshipApplication(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     program_id: int = Field(foreign_key="scholarship_program.id", index=True)
     token_hash: str = Field(max_length=64, unique=True)
+    # The award email's link; the application's own link keeps working beside it.
+    link_token_hash: str | None = Field(default=None, max_length=64, unique=True)
     status: str = Field(max_length=16, index=True)
     name: str = Field(max_length=200)
     email: str = Field(max_length=320)

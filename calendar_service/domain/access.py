@@ -14,7 +14,9 @@ ROLES = ("admin", "organizer", "reviewer")
 
 # What each staff endpoint declares (`opt=`); the staff dependency refuses an endpoint that declares nothing.
 ADMIN_ONLY = {"roles": ("admin",)}
-ORGANIZERS = {"roles": ("organizer",)}  # admins and organizers (then scoped to their calendars)
+ORGANIZERS = {"roles": ("organizer",)}
+# Public writes (no staff token): rate-limited per client address (RATE_LIMIT, per minute).
+PUBLIC_WRITE = {"rate_limited": True}  # admins and organizers (then scoped to their calendars)
 REVIEWERS = {"roles": ("reviewer",)}  # admins and reviewers
 
 

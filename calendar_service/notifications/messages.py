@@ -93,9 +93,11 @@ def confirmed_message(*, name: str, email: str, title: str, when: str, page_url:
 
 
 def link_message(*, name: str, email: str, title: str, status: str, manage_url: str, feed_url: str) -> Message:
-    """A new manage link on request (the old one stops working): links are stored only as hashes."""
+    """A new manage link on request: links are stored only as hashes, so the first one cannot be sent
+    again; it keeps working (asking for a link with someone's address must not lock them out)."""
     text = (
         f"Hello {name},\n\nhere is a new link to your registration for “{title}” (now: {status.replace('_', ' ')}).\n"
-        f"Earlier links no longer work.\n\nYour personal calendar feed: {feed_url}"
+        f"The link from your first email keeps working; a link sent before this one does not.\n\n"
+        f"Your personal calendar feed: {feed_url}"
     )
     return Message("registration_link", email, f"Your registration link: {title}", text + _footer(manage_url))

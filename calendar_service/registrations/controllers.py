@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from calendar_service.domain import registration as rules
-from calendar_service.domain.access import ADMIN_ONLY, ORGANIZERS, Staff
+from calendar_service.domain.access import ADMIN_ONLY, ORGANIZERS, PUBLIC_WRITE, Staff
 from calendar_service.params import RowId
 from calendar_service.registrations.attendance import AttendanceService
 from calendar_service.registrations.batch import RegistrationDesk, Ticket
@@ -49,7 +49,7 @@ class RegistrationController(Controller):
     @post(
         "/api/events/{slug:str}/registrations",
         operation_id="CreateRegistration",
-        opt={"rate_limited": True},
+        opt=PUBLIC_WRITE,
         responses={
             201: ResponseSpec(
                 data_container=RegistrationRead,
@@ -75,7 +75,7 @@ class RegistrationController(Controller):
     @post(
         "/api/events/{slug:str}/registrations/link",
         operation_id="ResendRegistrationLink",
-        opt={"rate_limited": True},
+        opt=PUBLIC_WRITE,
         status_code=HTTP_202_ACCEPTED,
     )
     async def resend_link(
@@ -92,21 +92,36 @@ class RegistrationController(Controller):
         """Your registration: status, waitlist position, personal feed."""
         return await registrations.get(token)
 
-    @post("/api/registrations/{token:str}/cancel", operation_id="CancelRegistration", status_code=HTTP_200_OK)
+    @post(
+        "/api/registrations/{token:str}/cancel",
+        operation_id="CancelRegistration",
+        status_code=HTTP_200_OK,
+        opt=PUBLIC_WRITE,
+    )
     async def cancel_registration(
         self, token: FromPath[str], registrations: NamedDependency[RegistrationService]
     ) -> RegistrationRead:
         """Cancel; a freed seat goes to the first person on the waiting list."""
         return await registrations.cancel(token)
 
-    @post("/api/registrations/confirm/{confirm_token:str}", operation_id="ConfirmRegistration", status_code=HTTP_200_OK)
+    @post(
+        "/api/registrations/confirm/{confirm_token:str}",
+        operation_id="ConfirmRegistration",
+        status_code=HTTP_200_OK,
+        opt=PUBLIC_WRITE,
+    )
     async def confirm_registration(
         self, confirm_token: FromPath[str], registrations: NamedDependency[RegistrationService]
     ) -> ConfirmationRead:
         """Confirm a held place with the single-use link from the email (409 if reused, 410 if expired)."""
         return await registrations.confirm(confirm_token)
 
-    @post("/api/registrations/{token:str}/erase", operation_id="EraseRegistration", status_code=HTTP_200_OK)
+    @post(
+        "/api/registrations/{token:str}/erase",
+        operation_id="EraseRegistration",
+        status_code=HTTP_200_OK,
+        opt=PUBLIC_WRITE,
+    )
     async def erase_registration(
         self,
         token: FromPath[str],
@@ -121,7 +136,12 @@ class RegistrationController(Controller):
         await RetentionService(db_session, settings, now).erase_own(token)
         return ErasureRead(status="erased", detail="your registration is cancelled and your personal data erased")
 
-    @post("/api/registrations/{token:str}/feed-token", operation_id="RotateFeedToken", status_code=HTTP_200_OK)
+    @post(
+        "/api/registrations/{token:str}/feed-token",
+        operation_id="RotateFeedToken",
+        status_code=HTTP_200_OK,
+        opt=PUBLIC_WRITE,
+    )
     async def rotate_feed_token(
         self, token: FromPath[str], registrations: NamedDependency[RegistrationService]
     ) -> RegistrationRead:

@@ -121,6 +121,7 @@ class RetentionService:
             person.active_email = None
             person.answers = {}
             person.token_hash = _gone()
+            person.link_token_hash = None
             person.feed_token = _gone()
             person.confirm_token_hash = None
             person.erased_at = person.updated_at = self.now
@@ -152,6 +153,7 @@ class RetentionService:
         application.motivation = application.contribution = ""
         application.answers = {}
         application.token_hash = _gone()
+        application.link_token_hash = None
         application.erased_at = application.updated_at = self.now
 
 

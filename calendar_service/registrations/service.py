@@ -86,8 +86,10 @@ class RegistrationService:
     async def resend_link(self, slug: str, raw_email: str) -> None:
         """Email a new manage link to an active registrant of this event; the answer is the same either way.
 
-        Only token hashes are stored, so the link cannot be sent again as it was: a new token replaces it.
-        Nothing tells the caller whether the address is registered (it could be anyone's address).
+        Only token hashes are stored, so the first link cannot be sent again: a second one is made
+        (`link_token_hash`), replacing only an earlier *resent* link. The first keeps working, so
+        asking with someone else's address cannot lock them out. Nothing tells the caller whether
+        the address is registered (it could be anyone's address).
         """
         event = await self._event_by_slug(slug)
         email = rules.normalize_email(raw_email)
@@ -97,7 +99,7 @@ class RegistrationService:
         if registration is None:
             return
         token = secrets.token_urlsafe(32)
-        registration.token_hash = hash_token(token)
+        registration.link_token_hash = hash_token(token)  # beside the first link, never instead of it
         registration.updated_at = self.now
         await self.session.flush()
         feed = f"{self.base_url}/feeds/{registration.feed_token}.ics"
@@ -460,7 +462,7 @@ class RegistrationService:
     async def _by_token(self, token: str) -> Registration:
         registration = await self.session.scalar(
             select(Registration)
-            .where(Registration.token_hash == hash_token(token))
+            .where(or_(Registration.token_hash == hash_token(token), Registration.link_token_hash == hash_token(token)))
             .execution_options(populate_existing=True)
         )
         if registration is None:

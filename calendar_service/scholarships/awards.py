@@ -204,7 +204,7 @@ class AwardService:
             )
         requested = amounts_of(application.requested, view.currency)
         token = secrets.token_urlsafe(32)
-        application.token_hash = hash_token(token)
+        application.link_token_hash = hash_token(token)  # beside the application's own link, never instead
         application.status = "awarded"
         application.award = {"amounts": as_text(amounts, view.currency), "kind": award_kind(amounts, requested)}
         application.award_minor = minor
@@ -221,7 +221,6 @@ class AwardService:
                 status_url=f"{self.base_url}/api/scholarship-applications/{token}",
                 amounts=f"{summary} (total {view.money(minor)} {view.currency})",
                 answer_by=iso_utc(application.answer_by),
-                renewed=True,
             ),
             self.now,
         )

@@ -9,7 +9,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK
 
-from calendar_service.domain.access import ORGANIZERS, Staff
+from calendar_service.domain.access import ORGANIZERS, PUBLIC_WRITE, Staff
 from calendar_service.params import RowId
 from calendar_service.scholarships.schemas import (
     AllocateRequest,
@@ -40,7 +40,7 @@ class ApplicantController(Controller):
     @post(
         "/api/events/{slug:str}/scholarship-applications",
         operation_id="CreateScholarshipApplication",
-        opt={"rate_limited": True},
+        opt=PUBLIC_WRITE,
     )
     async def create_application(
         self, slug: FromPath[str], data: JSONBody[ApplicationCreate], scholarships: NamedDependency[Scholarships]
@@ -55,26 +55,28 @@ class ApplicantController(Controller):
         """Your application, its status and any award with its answer deadline."""
         return await scholarships.applications.get(token)
 
-    @patch(APPLICATION, operation_id="UpdateScholarshipApplication")
+    @patch(APPLICATION, operation_id="UpdateScholarshipApplication", opt=PUBLIC_WRITE)
     async def update_application(
         self, token: FromPath[str], data: JSONBody[ApplicationUpdate], scholarships: NamedDependency[Scholarships]
     ) -> ApplicationRead:
         """Edit a draft until the deadline; fields left out stay as they were."""
         return await scholarships.applications.update(token, data)
 
-    @post(f"{APPLICATION}/submit", operation_id="SubmitScholarshipApplication", status_code=HTTP_200_OK)
+    @post(
+        f"{APPLICATION}/submit", operation_id="SubmitScholarshipApplication", status_code=HTTP_200_OK, opt=PUBLIC_WRITE
+    )
     async def submit_application(
         self, token: FromPath[str], scholarships: NamedDependency[Scholarships]
     ) -> ApplicationRead:
         """Submit a draft (once, before the deadline); a receipt is emailed."""
         return await scholarships.applications.submit(token)
 
-    @post(f"{APPLICATION}/accept", operation_id="AcceptScholarship", status_code=HTTP_200_OK)
+    @post(f"{APPLICATION}/accept", operation_id="AcceptScholarship", status_code=HTTP_200_OK, opt=PUBLIC_WRITE)
     async def accept_award(self, token: FromPath[str], scholarships: NamedDependency[Scholarships]) -> ApplicationRead:
         """Accept an award before `answer_by`: your place at the event is confirmed (410 once lapsed)."""
         return await scholarships.applications.accept(token)
 
-    @post(f"{APPLICATION}/decline", operation_id="DeclineScholarship", status_code=HTTP_200_OK)
+    @post(f"{APPLICATION}/decline", operation_id="DeclineScholarship", status_code=HTTP_200_OK, opt=PUBLIC_WRITE)
     async def decline_award(self, token: FromPath[str], scholarships: NamedDependency[Scholarships]) -> ApplicationRead:
         """Decline an award; its money returns to the budget for someone else."""
         return await scholarships.applications.decline(token)

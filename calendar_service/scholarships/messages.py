@@ -27,14 +27,8 @@ def received(*, name: str, email: str, title: str, status_url: str, requested: s
     return Message("scholarship_received", email, f"Application received: {title}", text + _links(status_url))
 
 
-def awarded(
-    *, name: str, email: str, title: str, status_url: str, amounts: str, answer_by: str, renewed: bool
-) -> Message:
-    renewal = (
-        "\n\nFor your security this email carries a new personal link; the one in earlier emails no longer works."
-        if renewed
-        else ""
-    )
+def awarded(*, name: str, email: str, title: str, status_url: str, amounts: str, answer_by: str) -> Message:
+    renewal = "\n\nThis email carries a new personal link; the one from your application keeps working too."
     text = (
         f"Hello {name},\n\nwe are glad to offer you a scholarship for “{title}”: {amounts}.\n\n"
         f"Please answer by {answer_by} (UTC):\n"

@@ -17,7 +17,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -213,7 +213,10 @@ class Store:
         return found
 
     async def by_token(self, token: str, *, lock: bool = False) -> ScholarshipApplication:
-        stmt = select(ScholarshipApplication).where(ScholarshipApplication.token_hash == hash_token(token))
+        digest = hash_token(token)
+        stmt = select(ScholarshipApplication).where(
+            or_(ScholarshipApplication.token_hash == digest, ScholarshipApplication.link_token_hash == digest)
+        )
         if lock:
             stmt = stmt.with_for_update()
         found = await self.session.scalar(stmt.execution_options(populate_existing=True))

@@ -10,6 +10,7 @@ from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, HeaderParameter, QueryParameter
 
+from calendar_service.domain.access import PUBLIC_WRITE
 from calendar_service.errors import DomainError, Gone, NotFound
 from calendar_service.feeds.conditional import http_date
 from calendar_service.feeds.service import FeedQuery, FeedResult
@@ -147,7 +148,9 @@ class ConfirmPageController(Controller):
             media_type=HTML_MEDIA_TYPE,
         )
 
-    @post("/registrations/confirm/{confirm_token:str}", operation_id="ConfirmFromPage", status_code=200)
+    @post(
+        "/registrations/confirm/{confirm_token:str}", operation_id="ConfirmFromPage", status_code=200, opt=PUBLIC_WRITE
+    )
     async def confirm_from_page(
         self, confirm_token: FromPath[str], registrations: NamedDependency[RegistrationService]
     ) -> Response[bytes]:

@@ -333,14 +333,41 @@ async def test_a_lost_link_is_sent_again_as_a_new_link_and_the_answer_never_says
     outbox = (await client.get("/api/staff/outbox", headers=admin_headers)).json()["items"]
     links = [m for m in outbox if m["kind"] == "registration_link"]
     assert [m["recipient"] for m in links] == ["ama@example.org"]
-    new_token = re.search(r"/api/registrations/([A-Za-z0-9_-]+)", links[0]["body"]).group(1)  # type: ignore[union-attr]
+    new_token = re.search(r"/api/registrations/([A-Za-z0-9_-]+)", links[-1]["body"]).group(1)  # type: ignore[union-attr]
     assert new_token != old_token
-    assert (await client.get(f"/api/registrations/{old_token}")).status_code == 404, "the old link stops working"
+    # Anyone may ask for a link with Ama's address: that must never lock Ama out of her first link.
+    still = await client.get(f"/api/registrations/{old_token}")
+    assert still.status_code == 200, "asking for a new link must not disable the first one"
     mine = await client.get(f"/api/registrations/{new_token}")
     assert mine.status_code == 200 and mine.json()["email"] == "ama@example.org"
+    await client.post(url, json={"email": "ama@example.org"})  # a second resend replaces the first resent link
+    outbox = (await client.get("/api/staff/outbox", headers=admin_headers)).json()["items"]
+    newest = [m for m in outbox if m["kind"] == "registration_link"]
+    last = max(newest, key=lambda m: m["id"])
+    latest = re.search(r"/api/registrations/([A-Za-z0-9_-]+)", last["body"]).group(1)  # type: ignore[union-attr]
+    assert len(newest) == 2 and latest not in (old_token, new_token)
+    assert (await client.get(f"/api/registrations/{new_token}")).status_code == 404, "the earlier resent link ends"
+    assert (await client.get(f"/api/registrations/{old_token}")).status_code == 200
+    new_token = latest
     assert (await client.post(f"/api/registrations/{new_token}/cancel")).status_code == 200
     await client.post(url, json={"email": "ama@example.org"})
     outbox = (await client.get("/api/staff/outbox", headers=admin_headers)).json()["items"]
-    assert len([m for m in outbox if m["kind"] == "registration_link"]) == 1, "no link for a cancelled registration"
+    assert len([m for m in outbox if m["kind"] == "registration_link"]) == 2, "no link for a cancelled registration"
     bad = await client.post(url, json={"email": "not an address"})
     assert bad.status_code == 422 and "email" in bad.json()["detail"]
+
+
+async def test_erasure_ends_every_link_of_the_registration(
+    client: AsyncTestClient[Litestar], create_event: EventFactory, admin_headers: dict[str, str]
+) -> None:
+    import re
+
+    event = await create_event(capacity=5)
+    path = f"/api/events/{event['slug']}/registrations"
+    first = (await client.post(path, json={"name": "Kofi", "email": "kofi@example.org", "consent": True})).json()
+    assert (await client.post(f"{path}/link", json={"email": "kofi@example.org"})).status_code == 202
+    mail = next(m for m in await outbox(client, admin_headers) if m["kind"] == "registration_link")
+    resent = re.search(r"/api/registrations/([A-Za-z0-9_-]+)", mail["body"]).group(1)  # type: ignore[union-attr]
+    assert (await client.post(f"/api/registrations/{resent}/erase")).status_code == 200
+    for token in (first["token"], resent):
+        assert (await client.get(f"/api/registrations/{token}")).status_code == 404

@@ -34,6 +34,21 @@ def staff_routes(app: Litestar) -> list[tuple[str, str, tuple[str, ...]]]:
     return sorted(found)
 
 
+def test_every_public_write_is_rate_limited(app: Litestar) -> None:
+    """RATE_LIMIT covers every write a caller without a staff token can make (PRODUCT.md: public writes)."""
+    public_writes = []
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler in route.route_handlers:
+            writes = set(handler.http_methods) & {"POST", "PUT", "PATCH", "DELETE"}
+            if not writes or "staff" in handler.parsed_fn_signature.parameters:
+                continue
+            public_writes.append(route.path)
+            assert handler.opt.get("rate_limited"), f"{sorted(writes)} {route.path} is a public write without a limit"
+    assert len(public_writes) >= 12, public_writes
+
+
 def wrong_role(roles: tuple[str, ...]) -> str:
     return next(r for r in ("reviewer", "organizer") if r not in roles and r != "admin")
 
