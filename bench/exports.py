@@ -347,7 +347,7 @@ def main() -> None:
                     growth[fmt].append(watch.growth_mib)
                     sampled[fmt].append(watch.sampled_growth_mib)
             rss_end = _status_kib(server.pid, "VmRSS:") / 1024
-            ours = client.get(f"/api/staff/events/{slug}/attendees", params={"format": "csv"}).content
+            ours = client.get(f"/api/staff/events/{slug}/attendees", params={"format": "csv", "bom": "false"}).content
             theirs = subprocess.run(["sqlite3", "-csv", "-header", str(db), same_sql], capture_output=True, check=True)
             differing = differing_rows(ours, theirs.stdout)
     finally:

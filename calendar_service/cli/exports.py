@@ -28,7 +28,12 @@ exports = typer.Typer(help="Export attendee or scholarship lists to a file (csv,
 Format = Annotated[str, typer.Option("--format", "-f", help="csv, xlsx or json")]
 Out = Annotated[Path, typer.Option("--out", "-o", help="file to write (refused if it exists, unless --force)")]
 Force = Annotated[bool, typer.Option("--force", help="overwrite FILE")]
-Bom = Annotated[bool, typer.Option("--bom", help="CSV: start with a UTF-8 BOM so Excel detects the encoding")]
+Bom = Annotated[
+    bool,
+    typer.Option(
+        "--bom/--no-bom", help="CSV: start with a UTF-8 BOM so Excel detects the encoding (default; LibreOffice too)"
+    ),
+]
 
 
 async def _write(chunks: AsyncIterator[bytes], out: Path, rows: int, label: str) -> int:
@@ -61,7 +66,7 @@ def export_attendees(
     fmt: Format = "csv",
     status: Annotated[str | None, typer.Option(help="only this status")] = None,
     mode: Annotated[str | None, typer.Option(help="in_person or online")] = None,
-    bom: Bom = False,
+    bom: Bom = True,
     force: Force = False,
 ) -> None:
     """One row per registration, as GET /api/staff/events/SLUG/attendees gives it."""
@@ -89,7 +94,7 @@ def export_scholarships(
     slug: Annotated[str, typer.Argument(help="the event's slug")],
     out: Out,
     fmt: Format = "csv",
-    bom: Bom = False,
+    bom: Bom = True,
     force: Force = False,
 ) -> None:
     """Applications with scores, rank and awards, as GET /api/staff/events/SLUG/scholarships gives it."""

@@ -28,9 +28,12 @@ class ExportController(Controller):
         format: FromQuery[str] = "csv",
         status: FromQuery[str | None] = None,
         mode: FromQuery[str | None] = None,
-        bom: FromQuery[bool] = False,
+        bom: FromQuery[bool] = True,
     ) -> Stream:
-        """One row per registration (csv, xlsx or json), streamed; `bom=true` adds a BOM for Excel."""
+        """One row per registration (csv, xlsx or json), streamed.
+
+        CSV starts with a UTF-8 BOM, so Excel reads non-Latin names right (`bom=false`: without).
+        """
         state = request.app.state
         export = await AttendeeExport(db_session, state.read_session_maker, state.clock()).prepare(
             slug, staff, fmt=format, status=status, mode=mode, bom=bom

@@ -200,7 +200,7 @@ class ProgramController(Controller):
         scholarships: NamedDependency[Scholarships],
         staff: NamedDependency[Staff],
         format: FromQuery[str] = "csv",
-        bom: FromQuery[bool] = False,
+        bom: FromQuery[bool] = True,
     ) -> Stream:
         """Every submitted application with scores, rank and award (csv, xlsx or json), streamed."""
         export = await scholarships.exports.export(slug, staff, format, bom)

@@ -49,7 +49,7 @@ async def test_csv_export_matches_the_registrations_with_scripts_intact_and_form
 ) -> None:
     slug = await seed(client, create_event)
     organizer = await token_factory("organizer", ["test-cal"])
-    response = await client.get(f"/api/staff/events/{slug}/attendees", headers=organizer, params={"bom": "true"})
+    response = await client.get(f"/api/staff/events/{slug}/attendees", headers=organizer)  # BOM by default
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
     assert f'filename="{slug}-attendees-2024-06-01.csv"' in response.headers["content-disposition"]
@@ -154,3 +154,12 @@ async def test_an_organizer_of_another_calendar_cannot_export_and_every_export_i
     entry = entries["items"][0]
     assert entry["action"] == "export.attendees" and entry["target_id"] == slug
     assert entry["actor_role"] == "organizer" and entry["detail"]["rows"] == len(PEOPLE)
+
+
+async def test_csv_without_bom_on_request(
+    client: AsyncTestClient[Litestar], admin_headers: dict[str, str], create_event: Any
+) -> None:
+    slug = await seed(client, create_event)
+    response = await client.get(f"/api/staff/events/{slug}/attendees", headers=admin_headers, params={"bom": "false"})
+    assert response.status_code == 200, response.text
+    assert not response.content.startswith(b"\xef\xbb\xbf") and response.content.startswith(b"id,")

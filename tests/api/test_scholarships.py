@@ -418,7 +418,8 @@ async def test_a_whole_scholarship_cycle_for_the_accra_forum(
     assert exported.headers["content-type"].startswith("text/csv")
     assert 'attachment; filename="' in exported.headers["content-disposition"]
     assert "scholarships-2024-06-19.csv" in exported.headers["content-disposition"]
-    rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8"))))
+    assert exported.content.startswith(b"\xef\xbb\xbf"), "a BOM by default, so Excel reads the names right"
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
     assert [(r["rank"], r["name"], r["status"], r["award_total"]) for r in rows] == [
         ("1", "Ama Mensah", "accepted", "2000.00"),
         ("2", "Chen Wei", "declined", "1500.00"),
