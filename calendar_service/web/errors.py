@@ -33,6 +33,9 @@ _STATUS: list[tuple[type[DomainError], int]] = [
 ]
 
 
+NOT_JSON = "body: not valid JSON; send Content-Type: application/json with a JSON object"
+
+
 def _body(status: int, detail: str, **extra: Any) -> Response[dict[str, Any]]:
     headers = {"WWW-Authenticate": 'Bearer realm="calendar-service staff"'} if status == 401 else None
     return Response(
@@ -77,7 +80,7 @@ def validation_error(request: Request[Any, Any, Any], exc: ValidationException) 
     if not parts:
         detail = str(exc.detail)
         if "JSON" in detail or "decode" in detail.lower() or "malformed" in detail.lower():
-            return _body(400, "the body is not valid JSON; send Content-Type: application/json with a JSON object")
+            return _body(422, NOT_JSON, field="body")
         return _body(422, detail)
     extra = {"field": fields[0]} if len(fields) == 1 else ({"fields": fields} if fields else {})
     return _body(422, "; ".join(parts), **extra)
@@ -90,7 +93,7 @@ def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[s
     if exc.status_code == 413:
         detail = "the request body is too large (limit 1 MB)"
     elif exc.status_code == 400 and ("JSON" in detail or "decode" in detail.lower()):
-        detail = "the body is not valid JSON; send Content-Type: application/json with a JSON object"
+        return _body(422, NOT_JSON, field="body")  # invalid input is 422 (PRODUCT.md), whatever its kind
     if exc.status_code == 429:
         detail = "too many requests from this address; wait and try again (see Retry-After)"
     response = _body(exc.status_code, detail)
@@ -103,7 +106,7 @@ def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[s
 
 def undecodable_body(_: Request[Any, Any, Any], exc: UnicodeDecodeError) -> Response[dict[str, Any]]:
     """JSON with bytes that are not UTF-8 inside a string: msgspec raises this, not a validation error."""
-    return _body(400, "the body is not valid JSON: it is not UTF-8 text; send the JSON object encoded as UTF-8")
+    return _body(422, "body: not valid JSON: it is not UTF-8 text; send the JSON object encoded as UTF-8", field="body")
 
 
 def integrity_error(_: Request[Any, Any, Any], exc: IntegrityError) -> Response[dict[str, Any]]:

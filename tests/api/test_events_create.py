@@ -173,14 +173,14 @@ async def test_bad_input_is_refused_naming_the_field_and_nothing_is_written(
     assert listed.json()["items"] == []
 
 
-async def test_body_that_is_not_json_is_a_400_saying_so(
+async def test_body_that_is_not_json_is_a_422_saying_so(
     client: AsyncTestClient[Litestar], admin_headers: dict[str, str], calendar: dict[str, Any]
 ) -> None:
     response = await client.post(
         "/api/events", content=b"{not json", headers={**admin_headers, "Content-Type": "application/json"}
     )
-    assert response.status_code == 400
-    assert "JSON" in response.json()["detail"]
+    assert response.status_code == 422, "invalid input is 422 (PRODUCT.md), a malformed body included"
+    assert "JSON" in response.json()["detail"] and response.json()["field"] == "body"
 
 
 async def test_oversized_body_is_refused(

@@ -119,7 +119,7 @@ async def test_an_occurrence_beyond_an_open_series_horizon_is_no_occurrence(
 
 
 @pytest.mark.parametrize("path", ["/api/events/{slug}/registrations", "/api/calendars"])
-async def test_json_with_bytes_that_are_not_utf8_is_a_400_not_a_500(
+async def test_json_with_bytes_that_are_not_utf8_is_a_422_not_a_500(
     client: Client, admin_headers: dict[str, str], create_event: EventFactory, path: str
 ) -> None:
     event = await create_event(capacity=5)
@@ -129,8 +129,8 @@ async def test_json_with_bytes_that_are_not_utf8_is_a_400_not_a_500(
         content=body,
         headers={**admin_headers, "Content-Type": "application/json"},
     )
-    assert response.status_code == 400, response.text
-    assert "UTF-8" in response.json()["detail"]
+    assert response.status_code == 422, response.text
+    assert "UTF-8" in response.json()["detail"] and response.json()["field"] == "body"
 
 
 @pytest.mark.parametrize(
