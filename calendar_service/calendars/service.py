@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from calendar_service.calendars.schemas import CalendarCreate, CalendarList, CalendarRead, SubscribeLinks
 from calendar_service.db.tables import Calendar
 from calendar_service.domain import links
-from calendar_service.domain.access import Staff, require_admin
+from calendar_service.domain.access import Staff, require_calendar_creator
 from calendar_service.domain.timezones import canonical_zone_name
 from calendar_service.errors import Conflict, InvalidInput, NotFound
 from calendar_service.staff.audit import AuditLog
@@ -58,7 +58,7 @@ class CalendarService:
         return row
 
     async def create(self, data: CalendarCreate, staff: Staff) -> CalendarRead:
-        require_admin(staff, "create calendars")
+        require_calendar_creator(staff)
         row = Calendar(
             slug=data.slug,
             name=data.name.strip(),

@@ -38,6 +38,19 @@ def require_calendar_editor(staff: Staff, calendar_slug: str) -> None:
     raise Forbidden(f"role '{staff.role}' may not edit events; an admin or organizer token is needed")
 
 
+def require_calendar_creator(staff: Staff) -> None:
+    """Admins, and organizers whose token is not limited to some calendars (a limited one could not
+    edit the calendar it made)."""
+    if staff.role == "admin" or (staff.role == "organizer" and not staff.calendars):
+        return
+    if staff.role == "organizer":
+        raise Forbidden(
+            f"your organizer token is limited to calendars {', '.join(staff.calendars)}; creating a calendar "
+            "needs an admin token or an organizer token for all calendars"
+        )
+    raise Forbidden(f"role '{staff.role}' may not create calendars; an admin or organizer token is needed")
+
+
 def require_admin(staff: Staff, action: str) -> None:
     if staff.role != "admin":
         raise Forbidden(f"only an admin may {action}; your token's role is '{staff.role}'")

@@ -9,7 +9,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from calendar_service.calendars.schemas import CalendarCreate, CalendarList, CalendarRead
 from calendar_service.calendars.service import CalendarService
-from calendar_service.domain.access import ADMIN_ONLY, ORGANIZERS, Staff
+from calendar_service.domain.access import ORGANIZERS, Staff
 from calendar_service.events.schemas import EventCreate, EventRead, EventUpdate, OccurrenceList, OverrideWrite
 from calendar_service.events.service import EventService
 
@@ -23,14 +23,14 @@ class CalendarController(Controller):
         """Every calendar, with its feed URLs."""
         return await calendar_registry.list()
 
-    @post(operation_id="CreateCalendar", opt=ADMIN_ONLY)
+    @post(operation_id="CreateCalendar", opt=ORGANIZERS)
     async def create_calendar(
         self,
         data: JSONBody[CalendarCreate],
         calendar_registry: NamedDependency[CalendarService],
         staff: NamedDependency[Staff],
     ) -> CalendarRead:
-        """Create a calendar (admin)."""
+        """Create a calendar (admin, or an organizer whose token is not limited to some calendars)."""
         return await calendar_registry.create(data, staff)
 
 

@@ -178,9 +178,9 @@ async def test_writes_need_a_valid_staff_token(
     scoped = await client.post("/api/events", json=event_body(), headers=await token_factory("organizer", ["test-cal"]))
     assert scoped.status_code == 201
     organizer_calendar = await client.post(
-        "/api/calendars", json={"slug": "mine", "name": "Mine"}, headers=await token_factory("organizer")
+        "/api/calendars", json={"slug": "mine", "name": "Mine"}, headers=await token_factory("organizer", ["test-cal"])
     )
-    assert organizer_calendar.status_code == 403
+    assert organizer_calendar.status_code == 403, "a calendar-scoped organizer creates no calendars"
     assert await occurrences(client, **WINDOW) != []
 
 

@@ -152,3 +152,20 @@ async def test_only_admins_manage_tokens_and_read_the_audit_log(
     for method, path in (("GET", "/api/staff/tokens"), ("POST", "/api/staff/tokens"), ("GET", "/api/staff/audit")):
         response = await call(client, method, path, headers)
         assert response.status_code == 403, (method, path, response.text)
+
+
+async def test_calendars_are_created_by_admins_and_organizers_for_all_calendars(
+    client: AsyncTestClient[Litestar], token_factory: Any
+) -> None:
+    """PRODUCT.md: POST /api/calendars is for staff; a scoped organizer could not edit what it made."""
+    body = {"name": "Community weeks", "timezone": "Europe/Brussels"}
+    everywhere = await token_factory("organizer")
+    made = await client.post("/api/calendars", json={**body, "slug": "weeks"}, headers=everywhere)
+    assert made.status_code == 201, made.text
+    scoped = await token_factory("organizer", ["weeks"])
+    refused = await client.post("/api/calendars", json={**body, "slug": "other"}, headers=scoped)
+    assert refused.status_code == 403 and "limited to calendars weeks" in refused.json()["detail"]
+    reviewer = await token_factory("reviewer")
+    assert (await client.post("/api/calendars", json={**body, "slug": "r"}, headers=reviewer)).status_code == 403
+    listed = (await client.get("/api/calendars")).json()["items"]
+    assert [c["slug"] for c in listed] == ["weeks"]
