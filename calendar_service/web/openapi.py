@@ -1,8 +1,12 @@
 """What the OpenAPI document says beyond the handlers' own types: errors and the staff token.
 
-And one correction: Litestar writes a field typed `int | float` as `oneOf: [integer,
-number]`, which every integer matches twice, so a validating client refuses `"weight": 2`.
-The rendered documents say `number` (which includes integers) instead.
+And corrections to the rendered documents (`tidy`):
+- Litestar writes a field typed `int | float` as `oneOf: [integer, number]`, which every
+  integer matches twice, so a validating client refuses `"weight": 2`; it becomes `number`.
+- Request bodies whose Struct forbids unknown fields say `additionalProperties: false`
+  (the server answers 422 for an unknown field).
+- Streamed exports, pages and feeds list their real content types (CSV, XLSX, JSON;
+  HTML; iCalendar) and the 404 (and 304, 409, 410) they answer.
 
 Every handler answers errors as `{"status_code", "detail", "field"?}` (web/errors.py);
 the document lists them per operation so clients and API fuzzers know what to
@@ -64,13 +68,84 @@ def document_errors(app: Litestar) -> None:
             handler.responses = {**extra, **current}
 
 
-def tidy(node: Any) -> Any:
+def tidy(document: dict[str, Any]) -> dict[str, Any]:
+    fixed: dict[str, Any] = _numbers(document)
+    schemas = fixed.get("components", {}).get("schemas", {})
+    for name in _closed_structs():
+        if name in schemas and schemas[name].get("type") == "object":
+            schemas[name]["additionalProperties"] = False
+    for (path, method), answers in _CONTENT.items():
+        operation = fixed.get("paths", {}).get(path, {}).get(method)
+        if operation is None:
+            continue
+        responses = operation.setdefault("responses", {})
+        for code, (description, types) in answers.items():
+            responses[code] = {
+                "description": description,
+                **({"content": {t: {"schema": schema} for t, schema in types.items()}} if types else {}),
+            }
+    return fixed
+
+
+def _closed_structs() -> set[str]:
+    """Names of the msgspec Structs (request bodies) that refuse unknown fields."""
+    found: set[str] = set()
+    pending = list(Struct.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if cls.__module__.startswith("calendar_service.") and cls.__struct_config__.forbid_unknown_fields:
+            found.add(cls.__name__)
+    return found
+
+
+_TEXT = {"type": "string"}
+_BINARY = {"type": "string", "format": "binary"}
+_ERROR = {"application/json": {"$ref": "#/components/schemas/ErrorRead"}}
+_HTML_ERROR = {"text/html": _TEXT}
+_EXPORT = {
+    "200": (
+        "The export, streamed: CSV (UTF-8 with a BOM unless bom=false), XLSX or JSON by `format`",
+        {
+            "text/csv": _TEXT,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": _BINARY,
+            "application/json": {"type": "array", "items": {"type": "object"}},
+        },
+    )
+}
+_PAGE_OR_FEED = {
+    "200": ("The HTML page, or with `.ics` the iCalendar file", {"text/html": _TEXT, "text/calendar": _TEXT}),
+    "304": ("Not modified since the ETag or date the client sent (feeds)", {}),
+    "404": ("No such calendar or event", _ERROR),
+}
+_CONFIRM_PAGE = {
+    "200": ("The confirmation page", {"text/html": _TEXT}),
+    "404": ("No registration for this link (a page saying so)", _HTML_ERROR),
+    "409": ("The link was already used (a page saying so)", _HTML_ERROR),
+    "410": ("The link expired and the place was released (a page saying so)", _HTML_ERROR),
+}
+_CONTENT: dict[tuple[str, str], dict[str, tuple[str, dict[str, Any]]]] = {
+    ("/api/staff/events/{slug}/attendees", "get"): _EXPORT,
+    ("/api/staff/events/{slug}/scholarships", "get"): _EXPORT,
+    ("/events/{name}", "get"): _PAGE_OR_FEED,
+    ("/calendars/{name}", "get"): _PAGE_OR_FEED,
+    ("/feeds/{name}", "get"): {
+        "200": ("The personal iCalendar feed", {"text/calendar": _TEXT}),
+        "304": ("Not modified since the ETag or date the client sent", {}),
+        "404": ("No personal feed for this address", _ERROR),
+    },
+    ("/registrations/confirm/{confirm_token}", "get"): _CONFIRM_PAGE,
+    ("/registrations/confirm/{confirm_token}", "post"): _CONFIRM_PAGE,
+}
+
+
+def _numbers(node: Any) -> Any:
     """The document with every `oneOf: [integer, number]` written as `type: number`."""
     if isinstance(node, list):
-        return [tidy(item) for item in node]
+        return [_numbers(item) for item in node]
     if not isinstance(node, dict):
         return node
-    tidied = {key: tidy(value) for key, value in node.items()}
+    tidied = {key: _numbers(value) for key, value in node.items()}
     one_of = tidied.get("oneOf")
     if one_of in ([{"type": "integer"}, {"type": "number"}], [{"type": "number"}, {"type": "integer"}]):
         del tidied["oneOf"]

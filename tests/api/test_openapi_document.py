@@ -70,3 +70,22 @@ async def test_numbers_are_one_type_that_integers_match_once(client: AsyncTestCl
     assert criterion_in == {"type": "number", "default": 1}
     yaml_doc = (await client.get("/schema/openapi.yaml")).text
     assert "oneOf" not in yaml_doc.split("CriterionRead:")[1].split("required")[0]
+
+
+async def test_bodies_exports_pages_and_feeds_are_documented_as_they_are(client: AsyncTestClient[Litestar]) -> None:
+    """What schemathesis (session 4) found the document did not say: closed request bodies, real content types."""
+    doc = (await client.get("/schema/openapi.json")).json()
+    schemas = doc["components"]["schemas"]
+    assert schemas["RegistrationCreate"]["additionalProperties"] is False, "unknown fields are refused (422)"
+    assert "additionalProperties" not in schemas["RegistrationRead"]
+    export = doc["paths"]["/api/staff/events/{slug}/attendees"]["get"]["responses"]["200"]["content"]
+    assert set(export) == {
+        "text/csv",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/json",
+    }
+    page = doc["paths"]["/events/{name}"]["get"]["responses"]
+    assert set(page["200"]["content"]) == {"text/html", "text/calendar"} and "404" in page and "304" in page
+    confirm = doc["paths"]["/registrations/confirm/{confirm_token}"]["post"]["responses"]
+    assert {"200", "404", "409", "410"} <= set(confirm)
+    assert (await client.get("/events/nope")).status_code == 404
