@@ -13,7 +13,7 @@ BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test install install-dev migrate fixtures serve lint typecheck unit fuzz bench clean
+.PHONY: run test install install-dev migrate fixtures serve lint typecheck unit fuzz fuzz-api bench clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -66,8 +66,8 @@ test: install-dev lint typecheck
 	$(BIN)/python -m pytest
 
 lint: install-dev
-	$(BIN)/ruff check calendar_service tests bench
-	$(BIN)/ruff format --check calendar_service tests bench
+	$(BIN)/ruff check calendar_service tests bench fuzz
+	$(BIN)/ruff format --check calendar_service tests bench fuzz
 
 typecheck: install-dev
 	$(BIN)/mypy calendar_service/domain
@@ -79,6 +79,16 @@ unit: install-dev
 ## with random, many more examples (minutes)
 fuzz: install-dev
 	HYPOTHESIS_FUZZ=1 $(BIN)/python -m pytest tests/unit/domain/test_properties.py tests/unit/domain/scholarships -q
+
+## make fuzz-api: schemathesis (pinned in fuzz/requirements.txt, its own venv) over the whole API of a real
+## server, with and without a staff token; any 5xx or answer the OpenAPI document does not describe fails (minutes)
+.tools/schemathesis/.installed: $(UV) fuzz/requirements.txt
+	$(UV) venv --quiet --allow-existing --python $(PYTHON) .tools/schemathesis
+	$(UV) pip install --quiet --python .tools/schemathesis/bin/python --require-hashes -r fuzz/requirements.txt
+	touch $@
+
+fuzz-api: install-dev .tools/schemathesis/.installed
+	$(BIN)/python -m fuzz.api
 
 ## make bench: feeds (5,000 events), registrations under contention, attendee export (100,000 rows), export writers;
 ## figures go in docs/benchmarks.md
