@@ -47,7 +47,12 @@ from calendar_service.web.openapi import (
     TidyYamlRenderPlugin,
     document_errors,
 )
-from calendar_service.web.public import ConfirmPageController, PersonalFeedController, PublicController
+from calendar_service.web.public import (
+    ConfirmPageController,
+    PersonalFeedController,
+    PublicController,
+    RegistrationPageController,
+)
 from calendar_service.web.transactions import TransactionMiddleware, provide_db_session
 
 
@@ -151,6 +156,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             PublicController,
             PersonalFeedController,
             ConfirmPageController,
+            RegistrationPageController,
             RegistrationController,
             AttendanceController,
             ExportController,

@@ -6,9 +6,11 @@ __all__ = ["Message"]
 
 
 def _footer(manage_url: str) -> str:
+    # The registrant's page has the same path as the API resource, without /api (web/public.py).
+    page = manage_url.replace("/api/registrations/", "/registrations/", 1)
     return (
-        f"\n\nSee or cancel your registration: {manage_url}\n"
-        "To cancel, send POST to that address followed by /cancel, or use the link on the event page."
+        f"\n\nSee or cancel your registration: {page}\n"
+        f"For programs, the same as JSON: {manage_url} (POST to it followed by /cancel cancels)."
     )
 
 

@@ -1,11 +1,17 @@
 """Public pages, rendered with Jinja2 from the same read models the JSON API returns."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import jinja2
+from sqlalchemy import select
 
 from calendar_service.calendars.service import CalendarService
+from calendar_service.db.tables import Event
+from calendar_service.errors import NotFound
 from calendar_service.events.service import EventService
+from calendar_service.pages.registration import FormState, openness, places_note
+from calendar_service.registrations.schemas import RegistrationRead
 
 _env = jinja2.Environment(
     loader=jinja2.PackageLoader("calendar_service.pages", "templates"),
@@ -20,10 +26,33 @@ class PageService:
         self.calendars = calendars
         self.now = now
 
-    async def event_page(self, slug: str) -> bytes:
+    async def event_page(self, slug: str, form: FormState | None = None) -> bytes:
+        """The event, and its registration form (or why it takes none); `form` keeps a refused attempt."""
         event = await self.events.get(slug, None)
         calendar = self.calendars.to_read(await self.calendars.get_row(event.calendar))
-        return _env.get_template("event.html").render(event=event, calendar=calendar).encode()
+        row = await self.row(slug)
+        settings = row.registration or {}
+        return (
+            _env.get_template("event.html")
+            .render(
+                event=event,
+                calendar=calendar,
+                openness=openness(row.status, row.start_utc, row.capacity, settings, row.timezone, self.now),
+                places=places_note(row.capacity, row.seats_taken, row.reserved_seats, settings.get("waitlist", True)),
+                form=form or FormState(),
+                action=f"/events/{slug}/register",
+            )
+            .encode()
+        )
+
+    async def questions(self, slug: str) -> list[dict[str, Any]]:
+        return list((await self.row(slug)).registration.get("questions", []))
+
+    async def row(self, slug: str) -> Event:
+        row = await self.events.session.scalar(select(Event).where(Event.slug == slug))
+        if row is None:
+            raise NotFound(f"no event '{slug}'; GET /api/events lists events")
+        return row
 
     async def calendar_page(self, slug: str) -> bytes:
         calendar = self.calendars.to_read(await self.calendars.get_row(slug))
@@ -40,3 +69,28 @@ def confirm_page(
     return template.render(
         heading=heading, message=message, show_form=show_form, event_url=event_url, event_title=event_title
     ).encode()
+
+
+def registered_page(read: RegistrationRead, base_url: str, heading: str, message: str = "") -> bytes:
+    """After registering on the page, and the token holder's own page (see, cancel)."""
+    return (
+        _env.get_template("registered.html")
+        .render(
+            r=read,
+            heading=heading,
+            message=message,
+            manage_page=f"{base_url}/registrations/{read.token}",
+            show_cancel=read.status != "cancelled",
+        )
+        .encode()
+    )
+
+
+def outcome_heading(read: RegistrationRead) -> str:
+    return {
+        "confirmed": "You are registered",
+        "waitlisted": "You are on the waiting list",
+        "pending_confirmation": "Please confirm your place",
+        "cancelled": "Your registration is cancelled",
+        "attended": "You attended",
+    }.get(read.status, "Your registration")

@@ -4,17 +4,24 @@ Litestar cannot route on a path suffix, so one handler per path serves the
 page or, for a name ending in `.ics`, the feed.
 """
 
-from typing import Annotated
+import hashlib
+from typing import Annotated, Any
 
-from litestar import Controller, Response, get, post
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, HeaderParameter, QueryParameter
 
+from calendar_service.domain import registration as rules
 from calendar_service.domain.access import PUBLIC_WRITE
-from calendar_service.errors import DomainError, Gone, NotFound
+from calendar_service.errors import DomainError, Gone, InvalidInput, NotFound
 from calendar_service.feeds.conditional import http_date
 from calendar_service.feeds.service import FeedQuery, FeedResult
-from calendar_service.pages.service import confirm_page
+from calendar_service.pages.registration import FormState, body_from_form
+from calendar_service.pages.service import confirm_page, outcome_heading, registered_page
+from calendar_service.registrations.batch import RegistrationDesk, Ticket
+from calendar_service.registrations.schemas import RegistrationCreate, RegistrationRead
 from calendar_service.registrations.service import RegistrationService
 from calendar_service.web.dependencies import PublicServices
 
@@ -126,7 +133,82 @@ class PersonalFeedController(Controller):
 
 
 def _status_of(exc: DomainError) -> int:
+    if isinstance(exc, InvalidInput):
+        return 422
     return 404 if isinstance(exc, NotFound) else 410 if isinstance(exc, Gone) else 409
+
+
+def _as_input(body: dict[str, Any]) -> RegistrationCreate:
+    """The form's fields through the API's own schema; its refusal names the field like the API does."""
+    try:
+        return msgspec.convert(body, RegistrationCreate)
+    except msgspec.ValidationError as exc:
+        message, _, where = str(exc).partition(" - at `")
+        field = where.rstrip("`").removeprefix("$.") or "body"
+        raise InvalidInput(f"{field}: {message}", field) from None
+
+
+def _problem_page(heading: str, exc: DomainError) -> Response[bytes]:
+    return Response(confirm_page(heading, exc.message), status_code=_status_of(exc), media_type=HTML_MEDIA_TYPE)
+
+
+class RegistrationPageController(Controller):
+    """Registering on the event page (an HTML form), and the registrant's own page: see and cancel.
+
+    The form goes through the same registration desk as `POST /api/events/{slug}/registrations`;
+    its hidden Idempotency-Key (one per page view) makes a double click one registration.
+    """
+
+    tags = ["registrations"]
+
+    @post("/events/{slug:str}/register", operation_id="RegisterFromPage", status_code=200, opt=PUBLIC_WRITE)
+    async def register_from_page(
+        self, request: Request[Any, Any, State], slug: FromPath[str], public: NamedDependency[PublicServices]
+    ) -> Response[bytes]:
+        """Form fields: name, email, consent=yes, attendance_mode, answers.<key>, idempotency_key."""
+        form = await request.form()
+        fields = {key: [str(v) for v in form.getall(key)] for key in form}
+        body = body_from_form(fields, await public.pages.questions(slug))
+        try:
+            key = rules.check_idempotency_key((fields.get("idempotency_key") or [None])[-1])
+            data = _as_input(body)
+            desk: RegistrationDesk = request.app.state.registration_desk
+            raw = msgspec.json.encode(body)
+            _, answer = await desk.register(slug, Ticket.received(data, key, hashlib.sha256(raw).hexdigest()))
+        except DomainError as refusal:
+            state = FormState(values=body, error=refusal.message, error_field=refusal.field or "")
+            page = await public.pages.event_page(slug, state)
+            return Response(page, status_code=_status_of(refusal), media_type=HTML_MEDIA_TYPE)
+        read = msgspec.json.decode(answer, type=RegistrationRead)
+        messages = {
+            "waitlisted": "We will write as soon as a place is yours.",
+            "pending_confirmation": "We sent you an email: confirm with its link before the deadline it gives.",
+            "confirmed": "The invitation is in your email.",
+        }
+        heading = outcome_heading(read)
+        return page_response(registered_page(read, public.settings.base_url, heading, messages.get(read.status, "")))
+
+    @get("/registrations/{token:str}", operation_id="RegistrationPage")
+    async def registration_page(
+        self, token: FromPath[str], registrations: NamedDependency[RegistrationService]
+    ) -> Response[bytes]:
+        """The token holder's page: status, waiting-list position, personal feed, and a cancel button."""
+        try:
+            read = await registrations.get(token)
+        except DomainError as exc:
+            return _problem_page("We could not find this registration", exc)
+        return page_response(registered_page(read, registrations.base_url, outcome_heading(read)))
+
+    @post("/registrations/{token:str}/cancel", operation_id="CancelFromPage", status_code=200, opt=PUBLIC_WRITE)
+    async def cancel_from_page(
+        self, token: FromPath[str], registrations: NamedDependency[RegistrationService]
+    ) -> Response[bytes]:
+        try:
+            read = await registrations.cancel(token)
+        except DomainError as exc:
+            return _problem_page("We could not cancel this registration", exc)
+        message = "Thank you for telling us; your place goes to the next person on the waiting list."
+        return page_response(registered_page(read, registrations.base_url, outcome_heading(read), message))
 
 
 class ConfirmPageController(Controller):

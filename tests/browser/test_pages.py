@@ -291,3 +291,69 @@ def test_event_page_renders_an_arabic_title_intact_and_right_to_left(site: Site,
     assert link.inner_text() == ARABIC_TITLE
     assert_right_to_left(link)
     browser.assert_no_console_errors()
+
+
+def test_a_visitor_registers_on_the_event_page_then_the_next_is_waitlisted_and_promoted_on_cancel(
+    site: Site, browser: Browser
+) -> None:
+    """PRODUCT.md: a registrant registers on a web page. The form, a refusal, the waiting list, cancelling."""
+    site.calendar("weeks", "Community weeks", "Africa/Johannesburg")
+    event = site.event(
+        calendar="weeks",
+        title="Wiki week Johannesburg",
+        timezone="Africa/Johannesburg",
+        start=soon(20, "10:00:00"),
+        end=soon(20, "16:00:00"),
+        capacity=1,
+        registration={
+            "questions": [{"key": "diet", "label": "Dietary needs", "type": "choice", "options": ["none", "halal"]}]
+        },
+    )
+    page = browser.page
+    page.goto(event["url"])
+    assert page.locator("#places").inner_text() == "1 of 1 places left."
+    page.fill("#f-name", "Thandiwe Nkosi")
+    page.fill("#f-email", "thandiwe@example.org")
+    page.select_option("select[name='answers.diet']", "halal")
+    page.check("#f-consent")
+    page.click("#register-button")
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "You are registered"
+    assert_sound_html(browser, "You are registered")
+    manage = page.get_attribute("#manage-link", "href")
+    assert manage is not None and "/registrations/" in manage
+
+    # A second visitor: the browser refuses a bad address itself; the server refuses a duplicate by name.
+    page.goto(event["url"])
+    assert "The event is full" in page.locator("#places").inner_text()
+    page.fill("#f-name", "Sipho")
+    page.fill("#f-email", "thandiwe@example.org")
+    page.select_option("select[name='answers.diet']", "none")
+    page.check("#f-consent")
+    with page.expect_response(lambda r: r.request.method == "POST") as refused:
+        page.click("#register-button")
+    assert refused.value.status == 409
+    page.wait_for_load_state()
+    assert "already registered" in page.locator("#form-error").inner_text()
+    assert page.input_value("#f-name") == "Sipho", "what was typed stays"
+    page.fill("#f-email", "sipho@example.org")
+    page.click("#register-button")
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "You are on the waiting list"
+    assert page.locator("#position").inner_text() == "1"
+    sipho_page = page.url
+
+    # Thandiwe cancels from her page; Sipho's page now says registered.
+    page.goto(manage)
+    page.click("#cancel-button")
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Your registration is cancelled"
+    assert page.locator("#cancel-form").count() == 0
+    listing = site.get(f"/api/staff/events/{event['slug']}/registrations", staff=True)["items"]
+    assert {r["email"]: r["status"] for r in listing} == {
+        "thandiwe@example.org": "cancelled",
+        "sipho@example.org": "confirmed",
+    }
+    assert sipho_page.endswith("/register"), "the result page is the POST's answer"
+    # 409 is answered with a page; Chromium logs the status itself, nothing else may be logged.
+    assert all("409" in error for error in browser.errors), browser.errors

@@ -1,0 +1,89 @@
+"""Registering on the event page: what the form offers, and the form's fields as an API body.
+
+The page posts an ordinary HTML form; it becomes the same `RegistrationCreate` the JSON API takes
+and goes through the same registration desk, so a person registering on the page is decided
+exactly like an API client (places, waiting list, duplicates, Idempotency-Key against double
+clicks, rate limit).
+"""
+
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from calendar_service.domain.timezones import get_zone, parse_local_datetime, to_utc_lenient
+
+
+@dataclass(frozen=True, slots=True)
+class Openness:
+    """Whether the page shows the form, and if not, the sentence it shows instead."""
+
+    open: bool
+    note: str = ""
+
+
+def openness(
+    status: str, start_utc: datetime, capacity: int | None, registration: Mapping[str, Any], zone: str, now: datetime
+) -> Openness:
+    if status == "cancelled":
+        return Openness(False, "This event is cancelled and takes no registrations.")
+    if capacity == 0 and registration.get("online_capacity") in (None, 0):
+        return Openness(False, "This event takes no registrations.")
+    tz = get_zone(zone)
+    opens, closes = registration.get("opens_at"), registration.get("closes_at")
+    if opens and now < to_utc_lenient(parse_local_datetime(opens, "registration.opens_at"), tz):
+        return Openness(False, f"Registration opens on {opens.replace('T', ' ')} ({zone}).")
+    if closes and now >= to_utc_lenient(parse_local_datetime(closes, "registration.closes_at"), tz):
+        return Openness(False, f"Registration closed on {closes.replace('T', ' ')} ({zone}).")
+    if not closes and start_utc <= now:
+        return Openness(False, "This event has started; registration is closed.")
+    return Openness(True)
+
+
+def places_note(capacity: int | None, taken: int, reserved: int, waitlist: bool) -> str:
+    if capacity is None:
+        return ""
+    free = max(0, capacity - taken - reserved)
+    if free > 0:
+        return f"{free} of {capacity} places left."
+    if waitlist:
+        return "The event is full: you can join the waiting list, and you will be told at once if a place frees up."
+    return "The event is full."
+
+
+@dataclass(slots=True)
+class FormState:
+    """What the form shows: the values typed so far and, after a refusal, why (per field when known)."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    error: str = ""
+    error_field: str = ""
+    key: str = field(default_factory=lambda: secrets.token_urlsafe(16))  # one per page: double clicks count once
+
+
+def body_from_form(form: Mapping[str, Sequence[str]], questions: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The form's fields as the JSON body of POST /api/events/{slug}/registrations."""
+
+    def one(name: str) -> str:
+        values = form.get(name) or []
+        return values[-1] if values else ""
+
+    body: dict[str, Any] = {"name": one("name"), "email": one("email"), "consent": one("consent") == "yes"}
+    if one("attendance_mode"):
+        body["attendance_mode"] = one("attendance_mode")
+    answers: dict[str, Any] = {}
+    for question in questions:
+        key, kind = question["key"], question.get("type", "text")
+        name = f"answers.{key}"
+        if kind == "multi_choice":
+            chosen = [v for v in form.get(name) or [] if v]
+            if chosen:
+                answers[key] = chosen
+        elif kind == "yes_no":
+            if one(name) in ("yes", "no"):
+                answers[key] = one(name) == "yes"
+        elif one(name).strip():
+            answers[key] = one(name)
+    body["answers"] = answers
+    return body
