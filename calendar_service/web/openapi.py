@@ -124,7 +124,24 @@ _CONFIRM_PAGE = {
     "409": ("The link was already used (a page saying so)", _HTML_ERROR),
     "410": ("The link expired and the place was released (a page saying so)", _HTML_ERROR),
 }
+_REGISTRANT_PAGE = {
+    "200": ("The registrant's page", {"text/html": _TEXT}),
+    "404": ("No registration for this link (a page saying so)", _HTML_ERROR),
+    "429": ("Too many requests from this address; see Retry-After", _ERROR),
+}
 _CONTENT: dict[tuple[str, str], dict[str, tuple[str, dict[str, Any]]]] = {
+    ("/events/{slug}/register", "post"): {
+        "200": ("The outcome: registered, waiting list (with position) or confirm by email", {"text/html": _TEXT}),
+        "404": ("No such event", _ERROR),
+        "409": (
+            "Refused (full without waiting list, already registered, closed): the form again, saying why",
+            _HTML_ERROR,
+        ),
+        "422": ("A field to fix: the form again, with what was typed and the reason", _HTML_ERROR),
+        "429": ("Too many requests from this address; see Retry-After", _ERROR),
+    },
+    ("/registrations/{token}", "get"): _REGISTRANT_PAGE,
+    ("/registrations/{token}/cancel", "post"): _REGISTRANT_PAGE,
     ("/api/staff/events/{slug}/attendees", "get"): _EXPORT,
     ("/api/staff/events/{slug}/scholarships", "get"): _EXPORT,
     ("/events/{name}", "get"): _PAGE_OR_FEED,
