@@ -145,7 +145,10 @@ _CONTENT: dict[tuple[str, str], dict[str, tuple[str, dict[str, Any]]]] = {
     ("/api/staff/events/{slug}/attendees", "get"): _EXPORT,
     ("/api/staff/events/{slug}/scholarships", "get"): _EXPORT,
     ("/events/{name}", "get"): _PAGE_OR_FEED,
-    ("/calendars/{name}", "get"): _PAGE_OR_FEED,
+    ("/calendars/{name}", "get"): {
+        **_PAGE_OR_FEED,
+        "422": ("A feed filter to fix (from, to, mode, …); `field` names it", _ERROR),
+    },
     ("/feeds/{name}", "get"): {
         "200": ("The personal iCalendar feed", {"text/calendar": _TEXT}),
         "304": ("Not modified since the ETag or date the client sent", {}),

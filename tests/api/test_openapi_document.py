@@ -89,3 +89,5 @@ async def test_bodies_exports_pages_and_feeds_are_documented_as_they_are(client:
     confirm = doc["paths"]["/registrations/confirm/{confirm_token}"]["post"]["responses"]
     assert {"200", "404", "409", "410"} <= set(confirm)
     assert (await client.get("/events/nope")).status_code == 404
+    feed = doc["paths"]["/calendars/{name}"]["get"]["responses"]
+    assert "422" in feed, "a bad feed filter (?mode=x) is a 422 naming it"
