@@ -17,7 +17,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -26,9 +25,7 @@ import psycopg
 from sqlalchemy.engine import make_url
 
 from bench.loadgen import Request, fire
-from bench.support import admin_token, free_port
-from calendar_service.db.migrate import upgrade
-from calendar_service.settings import normalize_database_url
+from bench.support import fresh_service, wait_until_healthy
 
 
 def raw_commit_rate(database_url: str, n: int) -> float:
@@ -133,13 +130,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, nargs="+", default=[50, 200], help="concurrent clients")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="bench-reg-"))
-    database_url = normalize_database_url(os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.db'}")
-    upgrade(database_url)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "DATABASE_URL": database_url, "BASE_URL": base, "RATE_LIMIT": "0"}
-    token = admin_token(env)
+    service = fresh_service("bench-reg-")
+    database_url, port, base, env, token = service.database_url, service.port, service.base, service.env, service.token
     raw_before = raw_commit_rate(database_url, 2000)
     server = subprocess.Popen(
         [
@@ -159,12 +151,7 @@ def main() -> None:
     )
     levels = []
     try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{base}/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+        wait_until_healthy(base)
         time.sleep(1.0 if args.workers > 1 else 0)  # let every worker finish starting
         for concurrency in args.concurrency:
             slug = set_up_event(base, token)

@@ -17,16 +17,12 @@ import argparse
 import os
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 from xml.etree import ElementTree
 
 import httpx
 
-from bench.support import admin_token, free_port
-from calendar_service.db.migrate import upgrade
-from calendar_service.settings import normalize_database_url
+from bench.support import fresh_service, wait_until_healthy
 
 SCHEMATHESIS = Path(".tools/schemathesis/bin/schemathesis").resolve()
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
@@ -126,13 +122,8 @@ def main() -> int:
     if not SCHEMATHESIS.exists():
         print(f"error: {SCHEMATHESIS} is missing; run `make fuzz-api`, which installs it", file=sys.stderr)
         return 2
-    workdir = Path(tempfile.mkdtemp(prefix="fuzz-api-"))
-    database_url = normalize_database_url(os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'fuzz.db'}")
-    upgrade(database_url)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "DATABASE_URL": database_url, "BASE_URL": base, "RATE_LIMIT": "0"}
-    token = admin_token(env)
+    service = fresh_service("fuzz-api-")
+    workdir, port, base, env, token = service.workdir, service.port, service.base, service.env, service.token
     log = (workdir / "server.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "calendar_service.asgi:app", "--port", str(port), "--log-level", "warning"],
@@ -142,12 +133,7 @@ def main() -> int:
         start_new_session=True,
     )
     try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{base}/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+        wait_until_healthy(base)
         values = seed(base, token)
         config = workdir / "schemathesis.toml"
         config.write_text(
