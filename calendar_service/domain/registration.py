@@ -125,14 +125,23 @@ def check_answers(questions: Sequence[Mapping[str, Any]], answers: Mapping[str, 
     return cleaned
 
 
-def check_window(registration: Mapping[str, Any], zone: str, now: datetime) -> None:
-    """Registration opens and closes at local times of the event's zone."""
+def window(registration: Mapping[str, Any], zone: str) -> tuple[datetime | None, datetime | None]:
+    """When registration opens and closes, as UTC instants of the local times set in the event's zone."""
     tz = get_zone(zone)
     opens, closes = registration.get("opens_at"), registration.get("closes_at")
-    if opens and now < to_utc_lenient(parse_local_datetime(opens, "registration.opens_at"), tz):
-        raise Conflict(f"registration opens at {opens} ({zone}); try again then")
-    if closes and now >= to_utc_lenient(parse_local_datetime(closes, "registration.closes_at"), tz):
-        raise Conflict(f"registration closed at {closes} ({zone})")
+    return (
+        to_utc_lenient(parse_local_datetime(opens, "registration.opens_at"), tz) if opens else None,
+        to_utc_lenient(parse_local_datetime(closes, "registration.closes_at"), tz) if closes else None,
+    )
+
+
+def check_window(registration: Mapping[str, Any], zone: str, now: datetime) -> None:
+    """Registration opens and closes at local times of the event's zone."""
+    opens, closes = window(registration, zone)
+    if opens is not None and now < opens:
+        raise Conflict(f"registration opens at {registration['opens_at']} ({zone}); try again then")
+    if closes is not None and now >= closes:
+        raise Conflict(f"registration closed at {registration['closes_at']} ({zone})")
 
 
 def check_mode(event_mode: str, wanted: str | None) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from calendar_service.domain.timezones import get_zone, parse_local_datetime, to_utc_lenient
+from calendar_service.domain import registration as rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,13 +30,12 @@ def openness(
         return Openness(False, "This event is cancelled and takes no registrations.")
     if capacity == 0 and registration.get("online_capacity") in (None, 0):
         return Openness(False, "This event takes no registrations.")
-    tz = get_zone(zone)
-    opens, closes = registration.get("opens_at"), registration.get("closes_at")
-    if opens and now < to_utc_lenient(parse_local_datetime(opens, "registration.opens_at"), tz):
-        return Openness(False, f"Registration opens on {opens.replace('T', ' ')} ({zone}).")
-    if closes and now >= to_utc_lenient(parse_local_datetime(closes, "registration.closes_at"), tz):
-        return Openness(False, f"Registration closed on {closes.replace('T', ' ')} ({zone}).")
-    if not closes and start_utc <= now:
+    opens, closes = rules.window(registration, zone)
+    if opens is not None and now < opens:
+        return Openness(False, f"Registration opens on {registration['opens_at'].replace('T', ' ')} ({zone}).")
+    if closes is not None and now >= closes:
+        return Openness(False, f"Registration closed on {registration['closes_at'].replace('T', ' ')} ({zone}).")
+    if closes is None and start_utc <= now:
         return Openness(False, "This event has started; registration is closed.")
     return Openness(True)
 
