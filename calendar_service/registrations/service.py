@@ -17,7 +17,6 @@ Invariants:
   is a 409 that says nothing about the existing registration.
 """
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -32,6 +31,7 @@ from calendar_service.domain import registration as rules
 from calendar_service.domain.access import Staff, require_calendar_editor
 from calendar_service.domain.links import webcal
 from calendar_service.domain.timezones import iso_utc
+from calendar_service.domain.tokens import hash_token
 from calendar_service.errors import Conflict, DomainError, Gone, InvalidInput, NotFound
 from calendar_service.events import mapping
 from calendar_service.notifications import messages
@@ -46,10 +46,6 @@ from calendar_service.registrations.schemas import (
 )
 from calendar_service.settings import Settings
 from calendar_service.staff.audit import AuditLog
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

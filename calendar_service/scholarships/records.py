@@ -10,7 +10,6 @@ Invariants:
   BEGIN IMMEDIATE serialises writers anyway).
 """
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -34,13 +33,10 @@ from calendar_service.domain.scholarships import (
 )
 from calendar_service.domain.scholarships.money import quantum
 from calendar_service.domain.timezones import get_zone, parse_local_datetime, to_utc_lenient
+from calendar_service.domain.tokens import hash_token
 from calendar_service.errors import NotFound
 
 ZERO = Decimal(0)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def to_minor(amount: Decimal, currency: str) -> int:

@@ -8,7 +8,6 @@ email (normalised like a registrant's): scholarship assignment then treats
 that person's own application as a conflict of interest.
 """
 
-import hashlib
 import secrets
 from datetime import datetime, timedelta
 
@@ -19,15 +18,12 @@ from calendar_service.db.tables import Calendar, StaffToken
 from calendar_service.domain.access import Staff, valid_role
 from calendar_service.domain.registration import normalize_email
 from calendar_service.domain.timezones import iso_utc
+from calendar_service.domain.tokens import hash_token
 from calendar_service.errors import InvalidInput, NotFound, Unauthorized
 from calendar_service.staff.schemas import TokenRead
 
 TOKEN_PREFIX = "cst_"  # noqa: S105 - a public prefix, not a secret
 LAST_USED_GRANULARITY = timedelta(minutes=1)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def token_read(row: StaffToken, secret: str | None = None) -> TokenRead:
