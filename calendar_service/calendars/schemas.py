@@ -4,7 +4,7 @@ from typing import Annotated
 
 from msgspec import Meta, Struct
 
-from calendar_service.events.schemas import Slug, ZoneName
+from calendar_service.wire import Slug, ZoneName
 
 
 class CalendarCreate(Struct, forbid_unknown_fields=True):

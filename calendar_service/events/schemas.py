@@ -9,23 +9,10 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-Title = Annotated[str, Meta(min_length=1, max_length=300)]
-Text = Annotated[str, Meta(max_length=20_000)]
-ShortText = Annotated[str, Meta(max_length=300)]
-Slug = Annotated[str, Meta(min_length=1, max_length=80, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
-LocalTime = Annotated[
-    str,
-    Meta(
-        max_length=32,
-        description="Local wall-clock time in `timezone`, 'YYYY-MM-DDTHH:MM:SS' without offset; "
-        "a date 'YYYY-MM-DD' for all-day events (`end` = last day, inclusive).",
-        examples=["2024-09-21T11:15:00"],
-    ),
-]
-ZoneName = Annotated[str, Meta(max_length=64, description="IANA zone name", examples=["America/New_York"])]
+from calendar_service.wire import LocalTime, Question, ShortText, Slug, Text, Title, Url, ZoneName
+
 Status = Literal["confirmed", "tentative", "cancelled"]
 AttendanceMode = Literal["in_person", "online", "hybrid"]
-Url = Annotated[str, Meta(max_length=2000)]
 
 
 class Location(Struct, forbid_unknown_fields=True, omit_defaults=False):
@@ -56,14 +43,6 @@ class Recurrence(Struct, forbid_unknown_fields=True):
     ) = None
     exdates: Annotated[list[LocalTime], Meta(max_length=1000)] = msgspec.field(default_factory=list)
     rdates: Annotated[list[LocalTime], Meta(max_length=1000)] = msgspec.field(default_factory=list)
-
-
-class Question(Struct, forbid_unknown_fields=True):
-    key: Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$")]
-    label: ShortText
-    type: Literal["text", "choice", "multi_choice", "yes_no"] = "text"
-    required: bool = False
-    options: Annotated[list[ShortText], Meta(max_length=100)] = msgspec.field(default_factory=list)
 
 
 class RegistrationSettings(Struct, forbid_unknown_fields=True):
@@ -245,14 +224,3 @@ class OccurrenceList(Struct, kw_only=True):
     truncated: bool
     warnings: list[str]
     next_from: str | None = None
-
-
-# Allowed values of enumerated fields, so a validation error can list them.
-ENUM_HINTS: dict[str, tuple[str, ...]] = {
-    "status": ("confirmed", "tentative", "cancelled"),
-    "attendance_mode": ("in_person", "online", "hybrid"),
-    "fold": ("0", "1"),
-}
-ENUM_HINTS.update(
-    {f"registration.questions[{i}].type": ("text", "choice", "multi_choice", "yes_no") for i in range(50)}
-)

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-from calendar_service.events.schemas import LocalTime, Question
+from calendar_service.wire import LocalTime, Question
 
 ApplicationStatus = Literal["draft", "submitted", "awarded", "accepted", "declined", "expired", "not_awarded"]
 Item = Annotated[str, Meta(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$")]

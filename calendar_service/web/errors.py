@@ -19,7 +19,7 @@ from calendar_service.errors import (
     NotFound,
     Unauthorized,
 )
-from calendar_service.events.schemas import ENUM_HINTS
+from calendar_service.wire import ENUM_HINTS
 
 log = logging.getLogger("calendar_service")
 
