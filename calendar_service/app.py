@@ -19,15 +19,23 @@ from litestar.stores.redis import RedisStore
 from sqlalchemy.engine import make_url
 
 from calendar_service import __version__
+from calendar_service.calendars.controllers import CalendarController
+from calendar_service.calendars.dependencies import provide_calendar_service
 from calendar_service.clock import utcnow
 from calendar_service.db.engine import create_engine, create_session_maker
 from calendar_service.db.migrate import ensure_migrated
 from calendar_service.db.write_gate import WriteGate
-from calendar_service.events.controllers import CalendarController, EventController
+from calendar_service.domain import compression
+from calendar_service.events.controllers import EventController
 from calendar_service.events.service import EventService
 from calendar_service.exports.controllers import ExportController
+from calendar_service.exports.dependencies import provide_attendee_export
 from calendar_service.feeds.cache import FeedCache
+from calendar_service.feeds.controllers import PersonalFeedController
+from calendar_service.feeds.dependencies import provide_feed_service
 from calendar_service.notifications.sender import SmtpTarget, send_due
+from calendar_service.pages.controllers import ConfirmPageController, RegistrationPageController
+from calendar_service.pages.dependencies import provide_page_service
 from calendar_service.registrations.batch import RegistrationDesk
 from calendar_service.registrations.controllers import AttendanceController, RegistrationController
 from calendar_service.registrations.service import RegistrationService
@@ -47,13 +55,8 @@ from calendar_service.web.openapi import (
     TidyYamlRenderPlugin,
     document_errors,
 )
-from calendar_service.web.public import (
-    ConfirmPageController,
-    PersonalFeedController,
-    PublicController,
-    RegistrationPageController,
-)
-from calendar_service.web.transactions import TransactionMiddleware, provide_db_session
+from calendar_service.web.public_paths import PublicPathController
+from calendar_service.web.transactions import TransactionMiddleware, provide_db_session, provide_read_session
 
 
 async def _background(app: Litestar, settings: Settings, clock: Callable[[], datetime]) -> None:
@@ -153,7 +156,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             HealthController,
             CalendarController,
             EventController,
-            PublicController,
+            PublicPathController,
             PersonalFeedController,
             ConfirmPageController,
             RegistrationPageController,
@@ -167,13 +170,17 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         ],
         dependencies={
             "db_session": Provide(provide_db_session),
+            "read_session": Provide(provide_read_session, sync_to_thread=False),
             "now": Provide(deps.provide_now, sync_to_thread=False),
             "settings": Provide(deps.provide_settings, sync_to_thread=False),
             "events": Provide(deps.provide_event_service, sync_to_thread=False),
             # not "calendars": a dependency named like a body field (POST /api/staff/tokens) turns that
             # field's validation errors into 500s inside Litestar
-            "calendar_registry": Provide(deps.provide_calendar_service, sync_to_thread=False),
-            "public": Provide(deps.provide_public_services, sync_to_thread=False),
+            "calendar_registry": Provide(provide_calendar_service, sync_to_thread=False),
+            "feeds": Provide(provide_feed_service, sync_to_thread=False),
+            "pages": Provide(provide_page_service, sync_to_thread=False),
+            "attendee_export": Provide(provide_attendee_export, sync_to_thread=False),
+            "registration_desk": Provide(deps.provide_registration_desk, sync_to_thread=False),
             "registrations": Provide(deps.provide_registration_service, sync_to_thread=False),
             "outbox": Provide(deps.provide_outbox_view, sync_to_thread=False),
             "staff": Provide(deps.provide_staff),
@@ -186,7 +193,10 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         lifespan=[lifespan],
         state=State({"settings": settings, "clock": clock, "feed_cache": FeedCache()}),
         compression_config=CompressionConfig(
-            backend="gzip", minimum_size=1024, gzip_compress_level=6, exclude_opt_key="skip_compression"
+            backend="gzip",
+            minimum_size=compression.MIN_BYTES,
+            gzip_compress_level=compression.GZIP_LEVEL,
+            exclude_opt_key=compression.EXCLUDE_OPT_KEY,
         ),
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(

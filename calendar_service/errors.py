@@ -1,8 +1,9 @@
 """Domain errors: one class per outcome a client can act on.
 
 Each error carries a message a person can act on and, for bad input, the
-field it concerns. The app maps these to HTTP statuses in exactly one place
-(`calendar_service.app`), so nothing below the shell knows about HTTP.
+field it concerns. `http_status` is the one table from error to HTTP status;
+the shell's two renderings read it (JSON in `web/errors.py`, HTML pages in
+`pages/errors.py`). Nothing in `domain/` asks for a status.
 """
 
 
@@ -53,3 +54,18 @@ class Unauthorized(DomainError):
 
 class Forbidden(DomainError):
     """The token is valid but its role may not do this (403)."""
+
+
+_STATUS: tuple[tuple[type[DomainError], int], ...] = (
+    (InvalidInput, 422),
+    (NotFound, 404),
+    (Conflict, 409),
+    (Gone, 410),
+    (Unauthorized, 401),
+    (Forbidden, 403),
+)
+
+
+def http_status(exc: DomainError) -> int:
+    """The HTTP status a domain error is answered with (400 for a kind without its own)."""
+    return next((code for kind, code in _STATUS if isinstance(exc, kind)), 400)

@@ -1,4 +1,4 @@
-"""HTTP for calendars and events: parse, call one service method, return a schema."""
+"""HTTP for events: parse, call one service method, return a schema."""
 
 from typing import Annotated
 
@@ -7,31 +7,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
-from calendar_service.calendars.schemas import CalendarCreate, CalendarList, CalendarRead
-from calendar_service.calendars.service import CalendarService
 from calendar_service.domain.access import ORGANIZERS, Staff
 from calendar_service.events.schemas import EventCreate, EventRead, EventUpdate, OccurrenceList, OverrideWrite
 from calendar_service.events.service import EventService
-
-
-class CalendarController(Controller):
-    path = "/api/calendars"
-    tags = ["calendars"]
-
-    @get(operation_id="ListCalendars")
-    async def list_calendars(self, calendar_registry: NamedDependency[CalendarService]) -> CalendarList:
-        """Every calendar, with its feed URLs."""
-        return await calendar_registry.list()
-
-    @post(operation_id="CreateCalendar", opt=ORGANIZERS)
-    async def create_calendar(
-        self,
-        data: JSONBody[CalendarCreate],
-        calendar_registry: NamedDependency[CalendarService],
-        staff: NamedDependency[Staff],
-    ) -> CalendarRead:
-        """Create a calendar (admin, or an organizer whose token is not limited to some calendars)."""
-        return await calendar_registry.create(data, staff)
 
 
 class EventController(Controller):

@@ -1,13 +1,12 @@
 """Staff exports over HTTP: streamed downloads with a dated filename."""
 
-from litestar import Controller, Request, get
-from litestar.datastructures import State
+from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Stream
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from calendar_service.domain.access import ORGANIZERS, Staff
+from calendar_service.domain.compression import SKIP_APP_COMPRESSION
 from calendar_service.exports.attendees import AttendeeExport
 
 
@@ -17,13 +16,12 @@ class ExportController(Controller):
     @get(
         "/api/staff/events/{slug:str}/attendees",
         operation_id="ExportAttendees",
-        opt={**ORGANIZERS, "skip_compression": True},
+        opt={**ORGANIZERS, **SKIP_APP_COMPRESSION},
     )
     async def export_attendees(
         self,
-        request: Request[object, object, State],
         slug: FromPath[str],
-        db_session: NamedDependency[AsyncSession],
+        attendee_export: NamedDependency[AttendeeExport],
         staff: NamedDependency[Staff],
         format: FromQuery[str] = "csv",
         status: FromQuery[str | None] = None,
@@ -34,10 +32,7 @@ class ExportController(Controller):
 
         CSV starts with a UTF-8 BOM, so Excel reads non-Latin names right (`bom=false`: without).
         """
-        state = request.app.state
-        export = await AttendeeExport(db_session, state.read_session_maker, state.clock()).prepare(
-            slug, staff, fmt=format, status=status, mode=mode, bom=bom
-        )
+        export = await attendee_export.prepare(slug, staff, fmt=format, status=status, mode=mode, bom=bom)
         return Stream(
             export.chunks,
             media_type=export.media_type,

@@ -5,14 +5,10 @@ versions the database keeps (read first, in the request's transaction): a
 process never serves bytes for a version other than the one it just read.
 """
 
-import gzip
 import threading
 from collections import OrderedDict
 
-
-def gzip_bytes(body: bytes) -> bytes:
-    """Deterministic gzip (mtime 0): the same feed always compresses to the same bytes."""
-    return gzip.compress(body, compresslevel=6, mtime=0)
+from calendar_service.domain.compression import gzip_bytes
 
 
 class FeedCache:

@@ -95,11 +95,14 @@ _VERSION_COLUMNS = (
 
 
 class FeedService:
-    def __init__(self, session: AsyncSession, base_url: str, now: datetime, cache: FeedCache) -> None:
+    def __init__(
+        self, session: AsyncSession, base_url: str, now: datetime, cache: FeedCache, organizer_email: str | None = None
+    ) -> None:
         self.session = session
         self.base_url = base_url
         self.now = now
         self.cache = cache
+        self.organizer_email = organizer_email
 
     async def calendar_feed(
         self,
@@ -155,7 +158,6 @@ class FeedService:
         feed_token: str,
         if_none_match: str | None,
         if_modified_since: str | None,
-        organizer_email: str | None = None,
     ) -> FeedResult:
         """The events one person is registered or waitlisted for (TENTATIVE while waiting).
 
@@ -194,7 +196,9 @@ class FeedService:
             overrides = (
                 await self.session.scalars(select(OccurrenceOverride).where(OccurrenceOverride.event_id == event.id))
             ).all()
-            doc = mapping.event_doc(event, mapping.timing_of(event, list(overrides)), self.base_url, organizer_email)
+            doc = mapping.event_doc(
+                event, mapping.timing_of(event, list(overrides)), self.base_url, self.organizer_email
+            )
             if reg.status in ("waitlisted", "pending_confirmation") and event.status != "cancelled":
                 doc = dataclasses.replace(doc, status="tentative")
             show_link = reg.status in ("confirmed", "attended") and reg.attendance_mode == "online"

@@ -12,7 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import msgspec
+
 from calendar_service.domain import registration as rules
+from calendar_service.errors import InvalidInput
+from calendar_service.registrations.schemas import RegistrationCreate
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,3 +90,13 @@ def body_from_form(form: Mapping[str, Sequence[str]], questions: Sequence[Mappin
             answers[key] = one(name)
     body["answers"] = answers
     return body
+
+
+def as_registration(body: dict[str, Any]) -> RegistrationCreate:
+    """The form's fields through the API's own schema; its refusal names the field like the API does."""
+    try:
+        return msgspec.convert(body, RegistrationCreate)
+    except msgspec.ValidationError as exc:
+        message, _, where = str(exc).partition(" - at `")
+        field = where.rstrip("`").removeprefix("$.") or "body"
+        raise InvalidInput(f"{field}: {message}", field) from None

@@ -13,6 +13,8 @@ from calendar_service.events.service import EventService
 from calendar_service.pages.registration import FormState, openness, places_note
 from calendar_service.registrations.schemas import RegistrationRead
 
+HTML_MEDIA_TYPE = "text/html"
+
 _env = jinja2.Environment(
     loader=jinja2.PackageLoader("calendar_service.pages", "templates"),
     autoescape=jinja2.select_autoescape(["html"]),
@@ -21,10 +23,11 @@ _env = jinja2.Environment(
 
 
 class PageService:
-    def __init__(self, events: EventService, calendars: CalendarService, now: datetime) -> None:
+    def __init__(self, events: EventService, calendars: CalendarService, now: datetime, base_url: str = "") -> None:
         self.events = events
         self.calendars = calendars
         self.now = now
+        self.base_url = base_url
 
     async def event_page(self, slug: str, form: FormState | None = None) -> bytes:
         """The event, and its registration form (or why it takes none); `form` keeps a refused attempt."""
@@ -94,3 +97,12 @@ def outcome_heading(read: RegistrationRead) -> str:
         "cancelled": "Your registration is cancelled",
         "attended": "You attended",
     }.get(read.status, "Your registration")
+
+
+def outcome_message(status: str) -> str:
+    """What to expect next, said after registering on the page."""
+    return {
+        "waitlisted": "We will write as soon as a place is yours.",
+        "pending_confirmation": "We sent you an email: confirm with its link before the deadline it gives.",
+        "confirmed": "The invitation is in your email.",
+    }.get(status, "")

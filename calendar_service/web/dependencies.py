@@ -1,9 +1,10 @@
-"""Request-scoped dependencies: the clock, settings, services, the calling staff member.
+"""Request-scoped dependencies shared by every area: the clock, settings, the calling staff member,
+and the providers that wire two areas together (events tell registrations about their changes).
 
-The per-request transaction lives in `web/transactions.py`.
+Each area's own services are provided by its `dependencies.py`; the request's sessions
+(`db_session`, `read_session`) by `web/transactions.py`. `app.py` wires them all by name.
 """
 
-import functools
 from datetime import datetime
 
 from litestar import Request
@@ -11,17 +12,13 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from calendar_service.calendars.service import CalendarService
 from calendar_service.domain.access import Staff, require_role
 from calendar_service.events.service import EventService
-from calendar_service.feeds.cache import FeedCache
-from calendar_service.feeds.service import FeedService
-from calendar_service.pages.service import PageService
+from calendar_service.registrations.batch import RegistrationDesk
 from calendar_service.registrations.outbox_view import OutboxView
 from calendar_service.registrations.service import RegistrationService
 from calendar_service.settings import Settings
 from calendar_service.staff.tokens import TokenService
-from calendar_service.web.transactions import open_read_session
 
 
 def provide_now(state: State) -> datetime:
@@ -40,12 +37,6 @@ def provide_event_service(
     """Event writes tell registrations (promotions, update messages) in the same transaction."""
     hooks = RegistrationService(db_session, settings, now)
     return EventService(db_session, settings.base_url, now, settings.uid_domain, settings.organizer_email, hooks)
-
-
-def provide_calendar_service(
-    db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings], now: NamedDependency[datetime]
-) -> CalendarService:
-    return CalendarService(db_session, settings.base_url, now)
 
 
 class UndeclaredRoles(RuntimeError):
@@ -73,32 +64,6 @@ async def provide_optional_staff(
     return await TokenService(db_session).authenticate(header, request.app.state.clock())
 
 
-class PublicServices:
-    """Feeds and pages for one request, on one read-only session.
-
-    One dependency with no sub-dependencies: Litestar resolves a batch of
-    several dependencies in a task group, which costs more than a 304 itself.
-    """
-
-    def __init__(self, session: AsyncSession, settings: Settings, now: datetime, cache: FeedCache) -> None:
-        self.session, self.settings, self.now, self.cache = session, settings, now, cache
-
-    @functools.cached_property
-    def feeds(self) -> FeedService:
-        return FeedService(self.session, self.settings.base_url, self.now, self.cache)
-
-    @functools.cached_property
-    def pages(self) -> PageService:
-        s = self.settings
-        events = EventService(self.session, s.base_url, self.now, s.uid_domain, s.organizer_email)
-        return PageService(events, CalendarService(self.session, s.base_url, self.now), self.now)
-
-
-def provide_public_services(request: Request[object, object, State]) -> PublicServices:
-    state = request.app.state
-    return PublicServices(open_read_session(request), state.settings, state.clock(), state.feed_cache)
-
-
 def provide_registration_service(
     db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings], now: NamedDependency[datetime]
 ) -> RegistrationService:
@@ -107,3 +72,9 @@ def provide_registration_service(
 
 def provide_outbox_view(db_session: NamedDependency[AsyncSession]) -> OutboxView:
     return OutboxView(db_session)
+
+
+def provide_registration_desk(state: State) -> RegistrationDesk:
+    """The process's desk (group commit, `registrations/batch.py`), made in the app's lifespan."""
+    desk: RegistrationDesk = state.registration_desk
+    return desk

@@ -1,6 +1,7 @@
 """Every error becomes `{"status_code", "detail"}` (plus `field` when one input is at fault).
 
-This is the one place domain errors turn into HTTP statuses.
+Domain errors take their status from `errors.http_status`, the one table (pages render the same
+statuses as HTML: `pages/errors.py`).
 """
 
 import logging
@@ -10,28 +11,10 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from calendar_service.errors import (
-    Conflict,
-    DomainError,
-    Forbidden,
-    Gone,
-    InvalidInput,
-    NotFound,
-    Unauthorized,
-)
+from calendar_service.errors import DomainError, http_status
 from calendar_service.wire import ENUM_HINTS
 
 log = logging.getLogger("calendar_service")
-
-_STATUS: list[tuple[type[DomainError], int]] = [
-    (InvalidInput, 422),
-    (NotFound, 404),
-    (Conflict, 409),
-    (Gone, 410),
-    (Unauthorized, 401),
-    (Forbidden, 403),
-]
-
 
 NOT_JSON = "body: not valid JSON; send Content-Type: application/json with a JSON object"
 
@@ -47,9 +30,8 @@ def _body(status: int, detail: str, **extra: Any) -> Response[dict[str, Any]]:
 
 
 def domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, Any]]:
-    status = next((code for kind, code in _STATUS if isinstance(exc, kind)), 400)
     extra = {"field": exc.field} if exc.field else {}
-    return _body(status, exc.message, **extra)
+    return _body(http_status(exc), exc.message, **extra)
 
 
 def _location(key: str) -> str:

@@ -62,8 +62,11 @@ async def _release(state: dict[str, Any]) -> None:
         gate.release()
 
 
-def open_read_session(request: Request[Any, Any, State]) -> AsyncSession:
-    """For handlers that only read (feeds, pages): autocommit reads, nothing to commit; closed by the middleware."""
+def provide_read_session(request: Request[Any, Any, State]) -> AsyncSession:
+    """For handlers that only read (feeds, pages): autocommit reads, nothing to commit; closed by the middleware.
+
+    No sub-dependencies and no write lock: a feed poll costs one indexed read on it.
+    """
     session: AsyncSession = request.app.state.read_session_maker()
     request.scope["state"][READ_SESSION_KEY] = session
     return session

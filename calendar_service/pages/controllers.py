@@ -1,0 +1,134 @@
+"""HTML pages for registrants: the event page's form, the registrant's own page, the confirmation link.
+
+Handlers parse, call one service method (the same ones the JSON API calls) and render. The form
+goes through the same registration desk as `POST /api/events/{slug}/registrations`; its hidden
+Idempotency-Key (one per page view) makes a double click one registration. Refusals on the
+registrant's and confirmation pages are pages too (`pages/errors.py`).
+"""
+
+import hashlib
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.params import FromPath, SkipValidation
+
+from calendar_service.domain import registration as rules
+from calendar_service.domain.access import PUBLIC_WRITE
+from calendar_service.errors import DomainError, http_status
+from calendar_service.pages.errors import PAGE_ERRORS, error_heading
+from calendar_service.pages.registration import FormState, as_registration, body_from_form
+from calendar_service.pages.service import (
+    HTML_MEDIA_TYPE,
+    PageService,
+    confirm_page,
+    outcome_heading,
+    outcome_message,
+    registered_page,
+)
+from calendar_service.registrations.batch import RegistrationDesk, Ticket
+from calendar_service.registrations.schemas import RegistrationRead
+from calendar_service.registrations.service import RegistrationService
+
+
+def page_response(body: bytes) -> Response[bytes]:
+    return Response(body, media_type=HTML_MEDIA_TYPE)
+
+
+class RegistrationPageController(Controller):
+    """Registering on the event page, and the registrant's own page: see and cancel.
+
+    A refused registration re-renders the event page with what was typed and why; the
+    registrant's routes answer a refusal with an error page (`PAGE_ERRORS`).
+    """
+
+    tags = ["registrations"]
+
+    @post("/events/{slug:str}/register", operation_id="RegisterFromPage", status_code=200, opt=PUBLIC_WRITE)
+    async def register_from_page(
+        self,
+        request: Request[Any, Any, State],
+        slug: FromPath[str],
+        pages: NamedDependency[PageService],
+        registration_desk: NamedDependency[SkipValidation[RegistrationDesk]],  # a process object, not input
+    ) -> Response[bytes]:
+        """Form fields: name, email, consent=yes, attendance_mode, answers.<key>, idempotency_key."""
+        form = await request.form()
+        fields = {key: [str(v) for v in form.getall(key)] for key in form}
+        body = body_from_form(fields, await pages.questions(slug))
+        try:
+            key = rules.check_idempotency_key((fields.get("idempotency_key") or [None])[-1])
+            request_hash = hashlib.sha256(msgspec.json.encode(body)).hexdigest()
+            ticket = Ticket.received(as_registration(body), key, request_hash)
+            _, answer = await registration_desk.register(slug, ticket)
+        except DomainError as refusal:
+            state = FormState(values=body, error=refusal.message, error_field=refusal.field or "")
+            page = await pages.event_page(slug, state)
+            return Response(page, status_code=http_status(refusal), media_type=HTML_MEDIA_TYPE)
+        read = msgspec.json.decode(answer, type=RegistrationRead)
+        return page_response(registered_page(read, pages.base_url, outcome_heading(read), outcome_message(read.status)))
+
+    @get(
+        "/registrations/{token:str}",
+        operation_id="RegistrationPage",
+        opt=error_heading("We could not find this registration"),
+        exception_handlers=PAGE_ERRORS,
+    )
+    async def registration_page(
+        self, token: FromPath[str], registrations: NamedDependency[RegistrationService]
+    ) -> Response[bytes]:
+        """The token holder's page: status, waiting-list position, personal feed, and a cancel button."""
+        read = await registrations.get(token)
+        return page_response(registered_page(read, registrations.base_url, outcome_heading(read)))
+
+    @post(
+        "/registrations/{token:str}/cancel",
+        operation_id="CancelFromPage",
+        status_code=200,
+        opt={**PUBLIC_WRITE, **error_heading("We could not cancel this registration")},
+        exception_handlers=PAGE_ERRORS,
+    )
+    async def cancel_from_page(
+        self, token: FromPath[str], registrations: NamedDependency[RegistrationService]
+    ) -> Response[bytes]:
+        read = await registrations.cancel(token)
+        message = "Thank you for telling us; your place goes to the next person on the waiting list."
+        return page_response(registered_page(read, registrations.base_url, outcome_heading(read), message))
+
+
+class ConfirmPageController(Controller):
+    """The link in the confirmation email: GET shows a button, POST confirms (link scanners only GET)."""
+
+    tags = ["registrations"]
+    exception_handlers = PAGE_ERRORS
+
+    @get(
+        "/registrations/confirm/{confirm_token:str}",
+        operation_id="ConfirmPage",
+        opt=error_heading("We could not confirm this place"),
+    )
+    async def confirm_form(
+        self, confirm_token: FromPath[str], registrations: NamedDependency[RegistrationService]
+    ) -> Response[bytes]:
+        """A used, expired or unknown link says so at once, instead of offering a button that cannot work."""
+        problem = await registrations.confirmation_problem(confirm_token)
+        if problem is not None:
+            raise problem
+        return page_response(confirm_page("Confirm your place", show_form=True))
+
+    @post(
+        "/registrations/confirm/{confirm_token:str}",
+        operation_id="ConfirmFromPage",
+        status_code=200,
+        opt={**PUBLIC_WRITE, **error_heading("We could not confirm this place")},
+    )
+    async def confirm_from_page(
+        self, confirm_token: FromPath[str], registrations: NamedDependency[RegistrationService]
+    ) -> Response[bytes]:
+        result = await registrations.confirm(confirm_token)
+        url = f"{registrations.base_url}/events/{result.event_slug}"
+        return page_response(
+            confirm_page("Your place is confirmed", result.detail, event_url=url, event_title=result.event_title)
+        )

@@ -1,0 +1,63 @@
+"""`/calendars/{slug}[.ics]` and `/events/{slug}[.ics]`: one path, a page or a feed.
+
+Litestar cannot route on a path suffix, so one handler per path looks at the
+name: ending in `.ics` it is the feed (`feeds/controllers.py`), otherwise the
+page (`pages/service.py`). Nothing else happens here.
+"""
+
+from typing import Annotated
+
+from litestar import Controller, Response, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath, QueryParameter
+
+from calendar_service.domain.compression import SKIP_APP_COMPRESSION
+from calendar_service.feeds import controllers as feed
+from calendar_service.feeds.controllers import AcceptEncoding, IfModifiedSince, IfNoneMatch
+from calendar_service.feeds.service import FeedQuery, FeedService
+from calendar_service.pages.controllers import page_response
+from calendar_service.pages.service import PageService
+
+
+class PublicPathController(Controller):
+    """Feeds compress themselves (gzip cached per version), so the app-wide middleware skips these routes."""
+
+    tags = ["feeds and pages"]
+    opt = SKIP_APP_COMPRESSION
+
+    @get("/calendars/{name:str}", operation_id="GetCalendarFeedOrPage")
+    async def get_calendar(
+        self,
+        name: FromPath[str],
+        feeds: NamedDependency[FeedService],
+        pages: NamedDependency[PageService],
+        from_: Annotated[str | None, QueryParameter(name="from", description="Only series still running then")] = None,
+        to: Annotated[str | None, QueryParameter(description="Only series starting before then")] = None,
+        tag: Annotated[str | None, QueryParameter()] = None,
+        lang: Annotated[str | None, QueryParameter()] = None,
+        country: Annotated[str | None, QueryParameter()] = None,
+        mode: Annotated[str | None, QueryParameter()] = None,
+        if_none_match: IfNoneMatch = None,
+        if_modified_since: IfModifiedSince = None,
+        accept_encoding: AcceptEncoding = None,
+    ) -> Response[bytes]:
+        """`{slug}.ics`: the subscription feed (filters as /api/events; 304 when unchanged). `{slug}`: its page."""
+        if not name.endswith(feed.ICS_SUFFIX):
+            return page_response(await pages.calendar_page(name))
+        query = FeedQuery.parse(start=from_, end=to, tag=tag, lang=lang, country=country, mode=mode)
+        return await feed.calendar_feed(feeds, name, query, if_none_match, if_modified_since, accept_encoding)
+
+    @get("/events/{name:str}", operation_id="GetEventFeedOrPage")
+    async def get_event(
+        self,
+        name: FromPath[str],
+        feeds: NamedDependency[FeedService],
+        pages: NamedDependency[PageService],
+        if_none_match: IfNoneMatch = None,
+        if_modified_since: IfModifiedSince = None,
+        accept_encoding: AcceptEncoding = None,
+    ) -> Response[bytes]:
+        """`{slug}.ics`: one event for "add to calendar". `{slug}`: its page."""
+        if not name.endswith(feed.ICS_SUFFIX):
+            return page_response(await pages.event_page(name))
+        return await feed.event_feed(feeds, name, if_none_match, if_modified_since, accept_encoding)
