@@ -35,12 +35,18 @@ Decisions (see shared/notes/icalendar-clients.md §3 and §6):
   RFC 5545 readers.
 - Output is a function of (zone, years) alone: no COMMENT, no LAST-MODIFIED,
   no clock.
+- Which zones a feed or an invitation needs, over which years, is decided
+  here too (`zone_spans`, `timezone_blocks`): all-day and UTC events need
+  none, an open series a year past its start; blocks are cached per
+  (zone, first year, last year).
 """
 
 import calendar
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -273,3 +279,37 @@ def _rrule(observance: _Observance) -> icalendar.vRecur:
     if observance.until is not None:
         parts["UNTIL"] = observance.until
     return icalendar.vRecur(parts)
+
+
+# -- which VTIMEZONEs a feed or an invitation needs -----------------------------------------------
+
+OPEN_SERIES_HORIZON = timedelta(days=366)
+UTC_ZONES = {"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Zulu", "Zulu", "Universal", "Etc/Universal"}
+
+
+@functools.lru_cache(maxsize=1024)
+def _vtimezone_block(zone: str, first_year: int, last_year: int) -> bytes:
+    first = datetime(first_year, 1, 1, tzinfo=UTC)
+    last = datetime(last_year, 12, 31, 23, 59, 59, tzinfo=UTC)
+    block: bytes = vtimezone(zone, first, last).to_ical()
+    return block
+
+
+def timezone_blocks(spans: dict[str, tuple[datetime, datetime]]) -> list[bytes]:
+    """One VTIMEZONE per zone, covering whole years around the zone's events (cached: pure)."""
+    return [_vtimezone_block(zone, first.year, last.year) for zone, (first, last) in sorted(spans.items())]
+
+
+def zone_spans(rows: Sequence[Any]) -> dict[str, tuple[datetime, datetime]]:
+    """Per zone: earliest start and latest end of its timed events (open series: a year on).
+
+    All-day events (DATE values) and UTC events (written with Z) need no VTIMEZONE.
+    """
+    spans: dict[str, tuple[datetime, datetime]] = {}
+    for _, zone, all_day, first, last in rows:
+        if all_day or zone in UTC_ZONES:
+            continue
+        end = last if last is not None else first + OPEN_SERIES_HORIZON
+        low, high = spans.get(zone, (first, end))
+        spans[zone] = (min(low, first), max(high, end))
+    return spans

@@ -28,7 +28,7 @@ from calendar_service.domain.attendance import Programme
 from calendar_service.domain.exports import acsv_pages, ajson_chunks, export_filename
 from calendar_service.domain.timezones import get_zone
 from calendar_service.errors import InvalidInput, NotFound
-from calendar_service.exports.pages import Selection, attendee_pages
+from calendar_service.exports.keyset import Selection, attendee_pages
 from calendar_service.exports.stream import FORMATS, ExportStream
 from calendar_service.exports.xlsx import axlsx_chunks
 from calendar_service.registrations.attendance import AttendanceService

@@ -6,8 +6,6 @@ and the VTIMEZONEs their zones need. Nothing here renders an event.
 """
 
 import dataclasses
-import functools
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -16,19 +14,16 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from calendar_service.db.tables import Calendar, Event, OccurrenceOverride, Registration
+from calendar_service.domain.compression import gzip_bytes, worth_compressing
 from calendar_service.domain.ics import RENDER_VERSION, FeedHeader, assemble, render_event
 from calendar_service.domain.timezones import TZDB_VERSION, iso_utc
-from calendar_service.domain.vtimezone import vtimezone
+from calendar_service.domain.vtimezone import timezone_blocks, zone_spans
 from calendar_service.domain.windows import parse_bound
 from calendar_service.errors import InvalidInput, NotFound
 from calendar_service.events import mapping
 from calendar_service.events.queries import EventFilters
-from calendar_service.feeds.cache import FeedCache, gzip_bytes
+from calendar_service.feeds.cache import FeedCache
 from calendar_service.feeds.conditional import is_fresh, make_etag
-
-OPEN_SERIES_HORIZON = timedelta(days=366)
-GZIP_MIN_BYTES = 1024
-UTC_ZONES = {"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Zulu", "Zulu", "Universal", "Etc/Universal"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,19 +61,6 @@ class FeedQuery:
     def key(self) -> str:
         bounds = f"{iso_utc(self.start) if self.start else ''}/{iso_utc(self.end) if self.end else ''}"
         return f"{self.filters.key()};w={bounds}"
-
-
-@functools.lru_cache(maxsize=1024)
-def _vtimezone_block(zone: str, first_year: int, last_year: int) -> bytes:
-    first = datetime(first_year, 1, 1, tzinfo=UTC)
-    last = datetime(last_year, 12, 31, 23, 59, 59, tzinfo=UTC)
-    block: bytes = vtimezone(zone, first, last).to_ical()
-    return block
-
-
-def timezone_blocks(spans: dict[str, tuple[datetime, datetime]]) -> list[bytes]:
-    """One VTIMEZONE per zone, covering whole years around the zone's events (cached: pure)."""
-    return [_vtimezone_block(zone, first.year, last.year) for zone, (first, last) in sorted(spans.items())]
 
 
 # Everything a poll needs, in one narrow indexed read (no ORM object).
@@ -132,7 +114,7 @@ class FeedService:
         if body is None:
             body = await self._render_calendar(calendar, query, lower)
             self.cache.put(etag, body)
-        if accepts_gzip and len(body) >= GZIP_MIN_BYTES:
+        if accepts_gzip and worth_compressing(body):
             return FeedResult(etag, last_modified, self.cache.get_gzip(etag, body), filename, gzipped=True)
         return FeedResult(etag, last_modified, body, filename)
 
@@ -223,24 +205,9 @@ class FeedService:
         spans = zone_spans([(row.ics, row.timezone, row.all_day, row.first_start_utc, row.last_end_utc)])
         header = FeedHeader(name=row.title, url=f"{self.base_url}/events/{row.slug}.ics")
         body = assemble(header, timezone_blocks(spans), [row.ics.encode()])
-        if accepts_gzip and len(body) >= GZIP_MIN_BYTES:
+        if accepts_gzip and worth_compressing(body):
             return FeedResult(etag, row.updated_at, gzip_bytes(body), filename, gzipped=True)
         return FeedResult(etag, row.updated_at, body, filename)
 
 
 PERSONAL_STATUSES = ("pending_confirmation", "confirmed", "waitlisted", "attended")
-
-
-def zone_spans(rows: Sequence[Any]) -> dict[str, tuple[datetime, datetime]]:
-    """Per zone: earliest start and latest end of its timed events (open series: a year on).
-
-    All-day events (DATE values) and UTC events (written with Z) need no VTIMEZONE.
-    """
-    spans: dict[str, tuple[datetime, datetime]] = {}
-    for _, zone, all_day, first, last in rows:
-        if all_day or zone in UTC_ZONES:
-            continue
-        end = last if last is not None else first + OPEN_SERIES_HORIZON
-        low, high = spans.get(zone, (first, end))
-        spans[zone] = (min(low, first), max(high, end))
-    return spans

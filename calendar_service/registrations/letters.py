@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from calendar_service.db.tables import Event, OccurrenceOverride, Registration
 from calendar_service.domain.ics import render_invitation
 from calendar_service.domain.timezones import iso_utc
+from calendar_service.domain.vtimezone import timezone_blocks, zone_spans
 from calendar_service.events import mapping
-from calendar_service.feeds.service import timezone_blocks, zone_spans
 from calendar_service.notifications import messages
 from calendar_service.registrations.draft import Draft
 from calendar_service.registrations.schemas import RegistrationRead

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from calendar_service.domain.attendance import Programme
 from calendar_service.domain.exports import acsv_pages
 from calendar_service.domain.timezones import get_zone
-from calendar_service.exports.pages import Times, _Rows
+from calendar_service.exports.keyset import Times, _Rows
 
 TRICKY = st.sampled_from(["=1+1", "-5", "@x", " \t=x", "＝", "Zoë", "مريم", "王", "👩🏽‍💻", 'a "b", c', "x\r\n", ""])
 TEXT = TRICKY | st.text(max_size=8)

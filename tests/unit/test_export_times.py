@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calendar_service.domain.timezones import available_zones, get_zone
-from calendar_service.exports.pages import Times
+from calendar_service.exports.keyset import Times
 
 ZONES = sorted(available_zones())
 INSTANTS = st.datetimes(min_value=datetime(1975, 1, 1), max_value=datetime(2100, 1, 1)).map(
