@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from calendar_service.calendars.schemas import CalendarCreate, CalendarList, CalendarRead, SubscribeLinks
 from calendar_service.db.tables import Calendar
@@ -46,13 +47,13 @@ class CalendarService:
         return CalendarList(items=[self.to_read(row) for row in rows])
 
     async def get_row(self, slug: str) -> Calendar:
-        row = await self.session.scalar(select(Calendar).where(Calendar.slug == slug))
+        row = await self.session.scalar(select(Calendar).where(col(Calendar.slug) == slug))
         if row is None:
             raise NotFound(f"no calendar '{slug}'; GET /api/calendars lists them")
         return row
 
     async def find_for_event(self, slug: str) -> Calendar:
-        row = await self.session.scalar(select(Calendar).where(Calendar.slug == slug))
+        row = await self.session.scalar(select(Calendar).where(col(Calendar.slug) == slug))
         if row is None:
             raise InvalidInput(f"calendar: no calendar '{slug}'; GET /api/calendars lists them", "calendar")
         return row

@@ -121,12 +121,15 @@ def add_to_calendar(row: Event, ics: str, base_url: str) -> AddToCalendar:
     page = f"{base_url}/events/{row.slug}"
     details = f"{row.description[:800]}\n\n{page}" if row.description else page
     where = location_text(row)
-    common = {"title": row.title, "start": start, "end": end, "details": details, "location": where}
     return AddToCalendar(
         ics=ics,
-        google=links.google_event(**common, zone=row.timezone, rrule=row.rrule),  # type: ignore[arg-type]
-        outlook=links.outlook_event(**common),  # type: ignore[arg-type]
-        office365=links.outlook_event(**common, office365=True),  # type: ignore[arg-type]
+        google=links.google_event(
+            title=row.title, start=start, end=end, details=details, location=where, zone=row.timezone, rrule=row.rrule
+        ),
+        outlook=links.outlook_event(title=row.title, start=start, end=end, details=details, location=where),
+        office365=links.outlook_event(
+            title=row.title, start=start, end=end, details=details, location=where, office365=True
+        ),
     )
 
 

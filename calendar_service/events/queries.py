@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, exists, or_
+from sqlmodel import col
 
 from calendar_service.db.tables import Event, EventFacet
 from calendar_service.domain import validation
@@ -45,9 +46,9 @@ class EventFilters:
         if self.langs:
             stmt = stmt.where(_facet("lang", self.langs, prefix=True))
         if self.countries:
-            stmt = stmt.where(Event.location_country.in_(self.countries))  # type: ignore[union-attr]
+            stmt = stmt.where(col(Event.location_country).in_(self.countries))
         if self.modes:
-            stmt = stmt.where(Event.attendance_mode.in_(self.modes))  # type: ignore[attr-defined]
+            stmt = stmt.where(col(Event.attendance_mode).in_(self.modes))
         return stmt
 
 
@@ -57,7 +58,7 @@ def split(value: str | None) -> list[str]:
 
 def _facet(facet: str, values: tuple[str, ...], prefix: bool = False) -> Any:
     """Any of the values; a language also matches its regional variants ('es' matches 'es-MX')."""
-    matches = [EventFacet.value == v for v in values]
+    matches = [col(EventFacet.value) == v for v in values]
     if prefix:
-        matches += [EventFacet.value.startswith(f"{v}-") for v in values]  # type: ignore[attr-defined]
-    return exists().where(EventFacet.event_id == Event.id, EventFacet.facet == facet, or_(*matches))
+        matches += [col(EventFacet.value).startswith(f"{v}-") for v in values]
+    return exists().where(col(EventFacet.event_id) == col(Event.id), col(EventFacet.facet) == facet, or_(*matches))

@@ -10,13 +10,14 @@ import functools
 import hashlib
 import uuid
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import msgspec
 from slugify import slugify
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from calendar_service.calendars.service import CalendarService
 from calendar_service.db.tables import Calendar, Event, EventFacet, OccurrenceOverride
@@ -32,7 +33,7 @@ from calendar_service.domain.recurrence import (
 )
 from calendar_service.domain.timezones import TZDB_VERSION, get_zone, iso_utc, to_utc_lenient
 from calendar_service.domain.timing import format_point, parse_override, parse_timing
-from calendar_service.domain.values import Timing
+from calendar_service.domain.values import Occurrence, Timing
 from calendar_service.domain.windows import parse_window
 from calendar_service.errors import Conflict, InvalidInput, NotFound
 from calendar_service.events import mapping
@@ -43,6 +44,7 @@ from calendar_service.events.schemas import (
     EventUpdate,
     OccurrenceList,
     OverrideWrite,
+    Recurrence,
 )
 from calendar_service.staff.audit import AuditLog
 
@@ -61,12 +63,20 @@ MAX_LIMIT = 5000
 PREFILTER_MARGIN = timedelta(days=2)
 
 
-class EventHooks:
-    """What other areas do when an event changes (registrations implement it); default: nothing.
+class EventHooks(Protocol):
+    """What other areas do when an event changes (registrations implement it).
 
     Called inside the same transaction as the change, so their effects (promotions,
     update messages to registrants) commit or roll back with it.
     """
+
+    async def capacity_raised(self, event: Event) -> None: ...
+
+    async def schedule_changed(self, event: Event, cancelled: bool) -> None: ...
+
+
+class NoHooks:
+    """Nobody listens (the fixtures loader, the importer, pages): changes concern only the event."""
 
     async def capacity_raised(self, event: Event) -> None:
         return None
@@ -85,7 +95,7 @@ class EventService:
         organizer_email: str | None = None,
         hooks: "EventHooks | None" = None,
     ):
-        self.hooks = hooks or EventHooks()
+        self.hooks: EventHooks = hooks or NoHooks()
         self.session = session
         self.base_url = base_url
         self.now = now
@@ -121,19 +131,19 @@ class EventService:
         if not 1 <= limit <= MAX_LIMIT:
             raise InvalidInput(f"limit: must be from 1 to {MAX_LIMIT}", "limit")
         stmt = (
-            select(Event, Calendar.slug)
-            .join(Calendar, Calendar.id == Event.calendar_id)
-            .where(Event.first_start_utc < window_end + PREFILTER_MARGIN)
-            .where(or_(Event.last_end_utc.is_(None), Event.last_end_utc > window_start - PREFILTER_MARGIN))  # type: ignore[union-attr]
-            .order_by(Event.first_start_utc, Event.id)
+            select(Event, col(Calendar.slug))
+            .join(Calendar, col(Calendar.id) == col(Event.calendar_id))
+            .where(col(Event.first_start_utc) < window_end + PREFILTER_MARGIN)
+            .where(or_(col(Event.last_end_utc).is_(None), col(Event.last_end_utc) > window_start - PREFILTER_MARGIN))
+            .order_by(col(Event.first_start_utc), col(Event.id))
         )
         if calendar:
             await self.calendars.get_row(calendar)
-            stmt = stmt.where(Calendar.slug == calendar)
+            stmt = stmt.where(col(Calendar.slug) == calendar)
         stmt = EventFilters.parse(tag, lang, country, mode).apply(stmt)
         rows = (await self.session.execute(stmt)).all()
         overrides = await self._overrides([row.id for row, _ in rows if row.id is not None])
-        found = []
+        found: list[tuple[datetime, str, datetime, Event, str, Occurrence]] = []
         for row, calendar_slug in rows:
             timing = mapping.timing_of(row, overrides.get(row.id or 0))
             # limit + 1 per event is enough to know whether the merged page is complete.
@@ -165,7 +175,7 @@ class EventService:
         calendar = await self.calendars.find_for_event(data.calendar)
         values = msgspec.structs.asdict(data)
         fields, timing = _validated(values)
-        if data.uid and await self.session.scalar(select(Event.id).where(Event.uid == data.uid)) is not None:
+        if data.uid and await self.session.scalar(select(col(Event.id)).where(col(Event.uid) == data.uid)) is not None:
             raise Conflict(f"uid: an event with uid '{data.uid}' already exists", "uid")
         row = await self._insert_with_free_slug(data, calendar.id or 0, fields, timing)
         await self._write_facets(row)
@@ -188,7 +198,7 @@ class EventService:
         if {"start", "end", "timezone", "all_day"} & changes.keys() and "fold" not in changes:
             values["fold"] = None
         values.update(changes)
-        if isinstance(values.get("recurrence"), mapping.Recurrence):
+        if isinstance(values.get("recurrence"), Recurrence):
             values["recurrence"] = msgspec.structs.asdict(values["recurrence"])
         fields, timing = _validated(values)
         if fields["capacity"] is not None and fields["capacity"] < row.seats_taken:
@@ -273,8 +283,8 @@ class EventService:
         snapshot = await self._snapshot(row, calendar)
         result = await self.session.execute(
             delete(OccurrenceOverride).where(
-                OccurrenceOverride.event_id == row.id,
-                OccurrenceOverride.original_local == original,  # type: ignore[arg-type]
+                col(OccurrenceOverride.event_id) == row.id,
+                col(OccurrenceOverride.original_local) == original,
             )
         )
         if not getattr(result, "rowcount", 0):
@@ -299,7 +309,7 @@ class EventService:
         Runs at startup: after a tzdata upgrade a future event's UTC time follows
         the new rules, and its feed block and VTIMEZONE with it.
         """
-        stale = or_(Event.tzdb_version != TZDB_VERSION, Event.render_key != self.render_key)
+        stale = or_(col(Event.tzdb_version) != TZDB_VERSION, col(Event.render_key) != self.render_key)
         rows = (await self.session.scalars(select(Event).where(stale))).all()
         overrides = await self._overrides([row.id for row in rows if row.id is not None])
         for row in rows:
@@ -337,14 +347,18 @@ class EventService:
         for calendar_id in sorted(calendar_ids):
             await self.session.execute(
                 update(Calendar)
-                .where(Calendar.id == calendar_id)  # type: ignore[arg-type]
-                .values(feed_version=Calendar.feed_version + 1, feed_updated_at=self.now)
+                .where(col(Calendar.id) == calendar_id)
+                .values(feed_version=col(Calendar.feed_version) + 1, feed_updated_at=self.now)
             )
 
     async def _load(self, slug: str, for_update: bool = False) -> tuple[Event, Calendar]:
-        stmt = select(Event, Calendar).join(Calendar, Calendar.id == Event.calendar_id).where(Event.slug == slug)
+        stmt = (
+            select(Event, Calendar)
+            .join(Calendar, col(Calendar.id) == col(Event.calendar_id))
+            .where(col(Event.slug) == slug)
+        )
         if for_update:
-            stmt = stmt.with_for_update(of=Event).execution_options(populate_existing=True)  # type: ignore[arg-type]
+            stmt = stmt.with_for_update(of=Event).execution_options(populate_existing=True)
         result = (await self.session.execute(stmt)).first()
         if result is None:
             raise NotFound(f"no event '{slug}'; GET /api/events lists events")
@@ -355,8 +369,8 @@ class EventService:
             return {}
         rows = await self.session.scalars(
             select(OccurrenceOverride)
-            .where(OccurrenceOverride.event_id.in_(event_ids))  # type: ignore[attr-defined]
-            .order_by(OccurrenceOverride.original_local)
+            .where(col(OccurrenceOverride.event_id).in_(event_ids))
+            .order_by(col(OccurrenceOverride.original_local))
         )
         grouped: dict[int, list[OccurrenceOverride]] = {}
         for override in rows:
@@ -372,9 +386,7 @@ class EventService:
 
     async def _free_slug(self, title: str) -> str:
         base = slugify(title, max_length=60, word_boundary=True) or "event"
-        taken = set(
-            (await self.session.scalars(select(Event.slug).where(Event.slug.startswith(base)))).all()  # type: ignore[attr-defined]
-        )
+        taken = set((await self.session.scalars(select(col(Event.slug)).where(col(Event.slug).startswith(base)))).all())
         if base not in taken:
             return base
         return next(f"{base}-{n}" for n in range(2, len(taken) + 3) if f"{base}-{n}" not in taken)
@@ -408,7 +420,7 @@ class EventService:
 
     async def _write_facets(self, row: Event, replace: bool = False) -> None:
         if replace:
-            await self.session.execute(delete(EventFacet).where(EventFacet.event_id == row.id))  # type: ignore[arg-type]
+            await self.session.execute(delete(EventFacet).where(col(EventFacet.event_id) == row.id))
         facets = [EventFacet(event_id=row.id or 0, facet="tag", value=t) for t in row.tags]
         facets += [EventFacet(event_id=row.id or 0, facet="lang", value=lang) for lang in row.languages]
         self.session.add_all(facets)

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from calendar_service.db.tables import Calendar, Event, OccurrenceOverride, Registration
 from calendar_service.domain.compression import gzip_bytes, worth_compressing
@@ -65,14 +66,14 @@ class FeedQuery:
 
 # Everything a poll needs, in one narrow indexed read (no ORM object).
 _VERSION_COLUMNS = (
-    Calendar.id,
-    Calendar.slug,
-    Calendar.name,
-    Calendar.description,
-    Calendar.feed_version,
-    Calendar.feed_updated_at,
-    Calendar.feed_past_days,
-    Calendar.updated_at,
+    col(Calendar.id),
+    col(Calendar.slug),
+    col(Calendar.name),
+    col(Calendar.description),
+    col(Calendar.feed_version),
+    col(Calendar.feed_updated_at),
+    col(Calendar.feed_past_days),
+    col(Calendar.updated_at),
 )
 
 
@@ -94,7 +95,7 @@ class FeedService:
         if_modified_since: str | None,
         accepts_gzip: bool = False,
     ) -> FeedResult:
-        calendar = (await self.session.execute(select(*_VERSION_COLUMNS).where(Calendar.slug == slug))).first()
+        calendar = (await self.session.execute(select(*_VERSION_COLUMNS).where(col(Calendar.slug) == slug))).first()
         if calendar is None:
             raise NotFound(f"no calendar '{slug}'; GET /api/calendars lists them")
         lower = query.start
@@ -120,14 +121,20 @@ class FeedService:
 
     async def _render_calendar(self, calendar: Any, query: FeedQuery, lower: datetime | None) -> bytes:
         stmt = (
-            select(Event.ics, Event.timezone, Event.all_day, Event.first_start_utc, Event.last_end_utc)
-            .where(Event.calendar_id == calendar.id)
-            .order_by(Event.first_start_utc, Event.id)
+            select(
+                col(Event.ics),
+                col(Event.timezone),
+                col(Event.all_day),
+                col(Event.first_start_utc),
+                col(Event.last_end_utc),
+            )
+            .where(col(Event.calendar_id) == calendar.id)
+            .order_by(col(Event.first_start_utc), col(Event.id))
         )
         if lower is not None:
-            stmt = stmt.where(or_(Event.last_end_utc.is_(None), Event.last_end_utc > lower))  # type: ignore[union-attr]
+            stmt = stmt.where(or_(col(Event.last_end_utc).is_(None), col(Event.last_end_utc) > lower))
         if query.end is not None:
-            stmt = stmt.where(Event.first_start_utc < query.end)
+            stmt = stmt.where(col(Event.first_start_utc) < query.end)
         stmt = query.filters.apply(stmt)
         rows = (await self.session.execute(stmt)).all()
         header = FeedHeader(
@@ -147,15 +154,15 @@ class FeedService:
         confirmed online places) and never in public feeds. Small, so rendered per
         request; the ETag comes from the rows' change stamps.
         """
-        owner = await self.session.scalar(select(Registration).where(Registration.feed_token == feed_token))
+        owner = await self.session.scalar(select(Registration).where(col(Registration.feed_token) == feed_token))
         if owner is None:
             raise NotFound("no personal feed for this address; the registration may have a new feed link")
         rows = (
             await self.session.execute(
                 select(Registration, Event)
-                .join(Event, Event.id == Registration.event_id)
-                .where(Registration.email_key == owner.email_key, Registration.status.in_(PERSONAL_STATUSES))  # type: ignore[attr-defined]
-                .order_by(Event.first_start_utc, Event.id)
+                .join(Event, col(Event.id) == col(Registration.event_id))
+                .where(col(Registration.email_key) == owner.email_key, col(Registration.status).in_(PERSONAL_STATUSES))
+                .order_by(col(Event.first_start_utc), col(Event.id))
             )
         ).all()
         stamps = [max(reg.updated_at, event.updated_at) for reg, event in rows] or [owner.updated_at]
@@ -176,7 +183,9 @@ class FeedService:
         blocks = []
         for reg, event in rows:
             overrides = (
-                await self.session.scalars(select(OccurrenceOverride).where(OccurrenceOverride.event_id == event.id))
+                await self.session.scalars(
+                    select(OccurrenceOverride).where(col(OccurrenceOverride.event_id) == event.id)
+                )
             ).all()
             doc = mapping.event_doc(
                 event, mapping.timing_of(event, list(overrides)), self.base_url, self.organizer_email
@@ -192,7 +201,7 @@ class FeedService:
     async def event_feed(
         self, slug: str, if_none_match: str | None, if_modified_since: str | None, accepts_gzip: bool = False
     ) -> FeedResult:
-        row = await self.session.scalar(select(Event).where(Event.slug == slug))
+        row = await self.session.scalar(select(Event).where(col(Event.slug) == slug))
         if row is None:
             raise NotFound(f"no event '{slug}'; GET /api/events lists events")
         key = (

@@ -59,7 +59,7 @@ class RegistrationPageController(Controller):
         fields = {key: [str(v) for v in form.getall(key)] for key in form}
         body = body_from_form(fields, await pages.questions(slug))
         try:
-            key = rules.check_idempotency_key((fields.get("idempotency_key") or [None])[-1])
+            key = rules.check_idempotency_key(next(reversed(fields.get("idempotency_key", [])), None))
             request_hash = hashlib.sha256(msgspec.json.encode(body)).hexdigest()
             ticket = Ticket.received(as_registration(body), key, request_hash)
             _, answer = await registration_desk.register(slug, ticket)

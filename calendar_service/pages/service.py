@@ -5,6 +5,7 @@ from typing import Any
 
 import jinja2
 from sqlalchemy import select
+from sqlmodel import col
 
 from calendar_service.calendars.service import CalendarService
 from calendar_service.db.tables import Event
@@ -52,7 +53,7 @@ class PageService:
         return list((await self.row(slug)).registration.get("questions", []))
 
     async def row(self, slug: str) -> Event:
-        row = await self.events.session.scalar(select(Event).where(Event.slug == slug))
+        row = await self.events.session.scalar(select(Event).where(col(Event.slug) == slug))
         if row is None:
             raise NotFound(f"no event '{slug}'; GET /api/events lists events")
         return row
