@@ -45,6 +45,7 @@ from calendar_service.scholarships.review_controllers import ReviewController
 from calendar_service.scholarships.service import provide_scholarships
 from calendar_service.settings import Settings, get_settings
 from calendar_service.staff.controllers import StaffController
+from calendar_service.staff.dependencies import provide_staff_admin
 from calendar_service.web import dependencies as deps
 from calendar_service.web.errors import HANDLERS
 from calendar_service.web.health import HealthController
@@ -180,6 +181,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             "feeds": Provide(provide_feed_service, sync_to_thread=False),
             "pages": Provide(provide_page_service, sync_to_thread=False),
             "attendee_export": Provide(provide_attendee_export, sync_to_thread=False),
+            "staff_admin": Provide(provide_staff_admin, sync_to_thread=False),
             "registration_desk": Provide(deps.provide_registration_desk, sync_to_thread=False),
             "registrations": Provide(deps.provide_registration_service, sync_to_thread=False),
             "outbox": Provide(deps.provide_outbox_view, sync_to_thread=False),
