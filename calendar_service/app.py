@@ -28,6 +28,7 @@ from calendar_service.events.service import EventService
 from calendar_service.exports.controllers import ExportController
 from calendar_service.feeds.cache import FeedCache
 from calendar_service.notifications.sender import SmtpTarget, send_due
+from calendar_service.registrations import dependencies as registration_deps
 from calendar_service.registrations.batch import RegistrationDesk
 from calendar_service.registrations.controllers import AttendanceController, RegistrationController
 from calendar_service.registrations.service import RegistrationService
@@ -175,6 +176,10 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             "calendar_registry": Provide(deps.provide_calendar_service, sync_to_thread=False),
             "public": Provide(deps.provide_public_services, sync_to_thread=False),
             "registrations": Provide(deps.provide_registration_service, sync_to_thread=False),
+            "registration_desk": Provide(registration_deps.provide_registration_desk, sync_to_thread=False),
+            "staff_desk": Provide(registration_deps.provide_staff_desk, sync_to_thread=False),
+            "retention": Provide(registration_deps.provide_retention, sync_to_thread=False),
+            "attendance": Provide(registration_deps.provide_attendance, sync_to_thread=False),
             "outbox": Provide(deps.provide_outbox_view, sync_to_thread=False),
             "staff": Provide(deps.provide_staff),
             "optional_staff": Provide(deps.provide_optional_staff),

@@ -20,6 +20,7 @@ from calendar_service.domain.registration import RegistrationSettings
 from calendar_service.domain.timezones import iso_local
 from calendar_service.errors import Conflict, InvalidInput, NotFound
 from calendar_service.events import mapping
+from calendar_service.registrations.retention import answer_totals
 from calendar_service.registrations.schemas import AttendanceItem, AttendanceMark, AttendanceSummary
 from calendar_service.staff.audit import AuditLog
 
@@ -145,6 +146,11 @@ class AttendanceService:
                 for r in people
             ],
         )
+
+    async def answer_totals(self, slug: str, staff: Staff) -> dict[str, dict[str, int]]:
+        """The counts kept for this event when personal data was erased (`retention.py`)."""
+        event, _ = await self.event_for(slug, staff)
+        return await answer_totals(self.session, event.id or 0)
 
     async def event_for(self, slug: str, staff: Staff) -> tuple[Event, Calendar]:
         event = await self.session.scalar(select(Event).where(col(Event.slug) == slug))

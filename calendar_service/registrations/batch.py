@@ -32,7 +32,7 @@ import contextlib
 import itertools
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -236,19 +236,30 @@ class _Waiting:
     future: "asyncio.Future[tuple[int, bytes]]"
 
 
-@dataclass(slots=True)
 class RegistrationDesk:
-    """Per process: a queue per event; while one batch of it is decided, the next one gathers."""
+    """Per process: a queue per event; while one batch of it is decided, the next one gathers.
 
-    session_maker: async_sessionmaker[AsyncSession]
-    write_gate: WriteGate | None
-    settings: Settings
-    clock: Callable[[], datetime]
-    max_batch: int = MAX_BATCH
-    transactions: int = 0  # how many units of work decided registrations (observability, tests)
-    largest_batch: int = 0
-    _queues: dict[str, list[_Waiting]] = field(default_factory=dict)
-    _clerks: dict[str, "asyncio.Task[None]"] = field(default_factory=dict)
+    A plain class, not a dataclass: it is injected into handlers (`registrations/dependencies.py`),
+    and Litestar's signature model would rebuild a dataclass field by field instead of passing it.
+    """
+
+    def __init__(
+        self,
+        session_maker: async_sessionmaker[AsyncSession],
+        write_gate: WriteGate | None,
+        settings: Settings,
+        clock: Callable[[], datetime],
+        max_batch: int = MAX_BATCH,
+    ) -> None:
+        self.session_maker = session_maker
+        self.write_gate = write_gate
+        self.settings = settings
+        self.clock = clock
+        self.max_batch = max_batch
+        self.transactions = 0  # how many units of work decided registrations (observability, tests)
+        self.largest_batch = 0
+        self._queues: dict[str, list[_Waiting]] = {}
+        self._clerks: dict[str, asyncio.Task[None]] = {}
 
     async def register(self, slug: str, ticket: Ticket) -> tuple[int, bytes]:
         """(status code, JSON body) once the registration is committed; raises the request's DomainError."""
