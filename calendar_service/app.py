@@ -36,6 +36,7 @@ from calendar_service.feeds.dependencies import provide_feed_service
 from calendar_service.notifications.sender import SmtpTarget, send_due
 from calendar_service.pages.controllers import ConfirmPageController, RegistrationPageController
 from calendar_service.pages.dependencies import provide_page_service
+from calendar_service.registrations import dependencies as registration_deps
 from calendar_service.registrations.batch import RegistrationDesk
 from calendar_service.registrations.controllers import AttendanceController, RegistrationController
 from calendar_service.registrations.service import RegistrationService
@@ -182,8 +183,11 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             "pages": Provide(provide_page_service, sync_to_thread=False),
             "attendee_export": Provide(provide_attendee_export, sync_to_thread=False),
             "staff_admin": Provide(provide_staff_admin, sync_to_thread=False),
-            "registration_desk": Provide(deps.provide_registration_desk, sync_to_thread=False),
             "registrations": Provide(deps.provide_registration_service, sync_to_thread=False),
+            "registration_desk": Provide(registration_deps.provide_registration_desk, sync_to_thread=False),
+            "staff_desk": Provide(registration_deps.provide_staff_desk, sync_to_thread=False),
+            "retention": Provide(registration_deps.provide_retention, sync_to_thread=False),
+            "attendance": Provide(registration_deps.provide_attendance, sync_to_thread=False),
             "outbox": Provide(deps.provide_outbox_view, sync_to_thread=False),
             "staff": Provide(deps.provide_staff),
             "optional_staff": Provide(deps.provide_optional_staff),

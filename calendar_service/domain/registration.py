@@ -6,9 +6,9 @@ Decisions:
   email-validator, and the local part is case-folded too, because people
   type `Ada@` and `ada@` for the same mailbox far more often than two
   people share a mailbox differing only in case.
-- A seat is decided by the database (a conditional UPDATE on the event's
-  counter), never from a number read earlier; this module only says what a
-  granted or refused seat means.
+- An event's registration settings are stored as the JSON its API takes; they
+  are read through `RegistrationSettings.of`, once, with the defaults below
+  (places and the waiting list: `domain/capacity.py`).
 - Waitlist order is first come, first served: the order in which places were decided.
 - The registration window is the event's local time, read in its zone.
 """
@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -27,6 +27,56 @@ from calendar_service.errors import Conflict, InvalidInput
 MAX_ANSWER_CHARS = 2000
 STATUSES = ("pending_confirmation", "confirmed", "waitlisted", "cancelled", "attended")
 ACTIVE = ("pending_confirmation", "confirmed", "waitlisted", "attended")
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrationSettings:
+    """An event's registration settings (`Event.registration`), parsed once from the stored JSON.
+
+    The stored JSON is the API's `registration` object (`events/schemas.py`) as written, so every
+    key is normally present; an older or hand-written row may lack some, and then these defaults
+    apply. `offer_hours` defaults to 48 here, as the promotion path always read it, although the
+    API fills in 24 for every event it writes.
+    """
+
+    opens_at: str | None = None  # local times in the event's zone
+    closes_at: str | None = None
+    requires_confirmation: bool = False
+    online_capacity: int | None = None  # None: online places are unlimited
+    confirmation_hours: int = 48
+    promotion: Literal["automatic", "offer"] = "automatic"
+    offer_hours: int = 48
+    waitlist: bool = True
+    questions: tuple[Mapping[str, Any], ...] = ()  # as stored: key, label, type, required, options
+    completion_percent: int | None = None
+
+    @classmethod
+    def of(cls, stored: Mapping[str, Any] | None) -> "RegistrationSettings":
+        raw = stored or {}
+        online_capacity = raw.get("online_capacity")
+        completion_percent = raw.get("completion_percent")
+        return cls(
+            opens_at=raw.get("opens_at") or None,
+            closes_at=raw.get("closes_at") or None,
+            requires_confirmation=bool(raw.get("requires_confirmation")),
+            online_capacity=None if online_capacity is None else int(online_capacity),
+            confirmation_hours=int(raw.get("confirmation_hours", 48)),
+            promotion="offer" if raw.get("promotion") == "offer" else "automatic",
+            offer_hours=int(raw.get("offer_hours", 48)),
+            waitlist=bool(raw.get("waitlist", True)),
+            questions=tuple(raw.get("questions") or ()),
+            completion_percent=None if completion_percent is None else int(completion_percent),
+        )
+
+    @property
+    def offers(self) -> bool:
+        """A freed place is offered to the next person for `offer_hours`, not given outright."""
+        return self.promotion == "offer"
+
+    @property
+    def holds_places(self) -> bool:
+        """Places can wait for a person's answer (and lapse past their deadline)."""
+        return self.requires_confirmation or self.offers
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,23 +175,23 @@ def check_answers(questions: Sequence[Mapping[str, Any]], answers: Mapping[str, 
     return cleaned
 
 
-def window(registration: Mapping[str, Any], zone: str) -> tuple[datetime | None, datetime | None]:
+def window(registration: RegistrationSettings, zone: str) -> tuple[datetime | None, datetime | None]:
     """When registration opens and closes, as UTC instants of the local times set in the event's zone."""
     tz = get_zone(zone)
-    opens, closes = registration.get("opens_at"), registration.get("closes_at")
+    opens, closes = registration.opens_at, registration.closes_at
     return (
         to_utc_lenient(parse_local_datetime(opens, "registration.opens_at"), tz) if opens else None,
         to_utc_lenient(parse_local_datetime(closes, "registration.closes_at"), tz) if closes else None,
     )
 
 
-def check_window(registration: Mapping[str, Any], zone: str, now: datetime) -> None:
+def check_window(registration: RegistrationSettings, zone: str, now: datetime) -> None:
     """Registration opens and closes at local times of the event's zone."""
     opens, closes = window(registration, zone)
     if opens is not None and now < opens:
-        raise Conflict(f"registration opens at {registration['opens_at']} ({zone}); try again then")
+        raise Conflict(f"registration opens at {registration.opens_at} ({zone}); try again then")
     if closes is not None and now >= closes:
-        raise Conflict(f"registration closed at {registration['closes_at']} ({zone})")
+        raise Conflict(f"registration closed at {registration.closes_at} ({zone})")
 
 
 def check_mode(event_mode: str, wanted: str | None) -> str:
@@ -153,38 +203,3 @@ def check_mode(event_mode: str, wanted: str | None) -> str:
     if wanted not in (None, event_mode):
         raise InvalidInput(f"attendance_mode: this event is {event_mode} only", "attendance_mode")
     return event_mode
-
-
-def status_for(seat_granted: bool, requires_confirmation: bool) -> str:
-    if not seat_granted:
-        return "waitlisted"
-    return "pending_confirmation" if requires_confirmation else "confirmed"
-
-
-def waiting_reason(
-    mode: str,
-    capacity: int | None,
-    taken: int,
-    online_capacity: int | None,
-    online_taken: int,
-    position: int | None,
-    reserved: int = 0,
-) -> str:
-    """Why a waitlisted person has no place yet, for staff (promotion is automatic and in order).
-
-    `reserved` places are kept inside the capacity for scholarship recipients: they are not free
-    for the public or the waiting list even while nobody sits in them.
-    """
-    ahead = f"; {position - 1} ahead on the waiting list" if position and position > 1 else ""
-    if mode == "in_person":
-        if capacity is not None and reserved and taken + reserved >= capacity:
-            return (
-                f"all {capacity - reserved} public in-person places are taken ({taken}/{capacity}, "
-                f"{reserved} more kept for scholarship recipients){ahead}"
-            )
-        if capacity is not None and taken >= capacity:
-            return f"all {capacity} in-person places are taken ({taken}/{capacity}){ahead}"
-        return f"an in-person place is free; promotion runs on the next cancellation or capacity change{ahead}"
-    if online_capacity is not None and online_taken >= online_capacity:
-        return f"all {online_capacity} online places are taken ({online_taken}/{online_capacity}){ahead}"
-    return f"an online place is free; promotion runs on the next cancellation or capacity change{ahead}"

@@ -31,6 +31,7 @@ from calendar_service.domain.recurrence import (
     parse_series_point,
     series_span_utc,
 )
+from calendar_service.domain.registration import RegistrationSettings
 from calendar_service.domain.timezones import TZDB_VERSION, get_zone, iso_utc, to_utc_lenient
 from calendar_service.domain.timing import format_point, parse_override, parse_timing
 from calendar_service.domain.values import Occurrence, Timing
@@ -491,17 +492,18 @@ def _validated(values: dict[str, Any]) -> tuple[dict[str, Any], Timing]:
 
 def _check_registration(reg: dict[str, Any], timing: Timing) -> None:
     zone = get_zone(timing.zone)
+    settings = RegistrationSettings.of(reg)
     bounds = {}
-    for key in ("opens_at", "closes_at"):
-        if reg.get(key):
-            local = parse_series_point(reg[key], False, f"registration.{key}")
+    for key, value in (("opens_at", settings.opens_at), ("closes_at", settings.closes_at)):
+        if value:
+            local = parse_series_point(value, False, f"registration.{key}")
             bounds[key] = to_utc_lenient(local, zone)
     if len(bounds) == 2 and bounds["closes_at"] <= bounds["opens_at"]:
         raise InvalidInput("registration.closes_at: must be after opens_at", "registration.closes_at")
-    keys = [q["key"] for q in reg.get("questions", [])]
+    keys = [q["key"] for q in settings.questions]
     if len(keys) != len(set(keys)):
         raise InvalidInput("registration.questions: each question needs a distinct key", "registration.questions")
-    for index, question in enumerate(reg.get("questions", [])):
+    for index, question in enumerate(settings.questions):
         if question["type"] in ("choice", "multi_choice") and not question["options"]:
             raise InvalidInput(
                 f"registration.questions[{index}].options: a choice question needs options",

@@ -90,7 +90,8 @@ class AttendeeExport:
         require_calendar_editor(staff, calendar.slug)
         series = bool(event.rrule or event.rdates)
         plan = await AttendanceService(self.session, self.now).plan(event) if series else None
-        shape = _Shape(event.timezone, list((event.registration or {}).get("questions", [])), plan)
+        questions = [dict(q) for q in rules.RegistrationSettings.of(event.registration).questions]
+        shape = _Shape(event.timezone, questions, plan)
         selection = Selection(event.id or 0, status, mode)
         count = int(
             await self.session.scalar(select(func.count()).select_from(Registration).where(*selection.filters())) or 0

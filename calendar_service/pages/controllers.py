@@ -13,7 +13,7 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.params import FromPath, SkipValidation
+from litestar.params import FromPath
 
 from calendar_service.domain import registration as rules
 from calendar_service.domain.access import PUBLIC_WRITE
@@ -52,7 +52,7 @@ class RegistrationPageController(Controller):
         request: Request[Any, Any, State],
         slug: FromPath[str],
         pages: NamedDependency[PageService],
-        registration_desk: NamedDependency[SkipValidation[RegistrationDesk]],  # a process object, not input
+        registration_desk: NamedDependency[RegistrationDesk],  # group commit: registrations/batch.py
     ) -> Response[bytes]:
         """Form fields: name, email, consent=yes, attendance_mode, answers.<key>, idempotency_key."""
         form = await request.form()

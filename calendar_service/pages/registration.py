@@ -15,6 +15,7 @@ from typing import Any
 import msgspec
 
 from calendar_service.domain import registration as rules
+from calendar_service.domain.registration import RegistrationSettings
 from calendar_service.errors import InvalidInput
 from calendar_service.registrations.schemas import RegistrationCreate
 
@@ -28,17 +29,22 @@ class Openness:
 
 
 def openness(
-    status: str, start_utc: datetime, capacity: int | None, registration: Mapping[str, Any], zone: str, now: datetime
+    status: str,
+    start_utc: datetime,
+    capacity: int | None,
+    registration: RegistrationSettings,
+    zone: str,
+    now: datetime,
 ) -> Openness:
     if status == "cancelled":
         return Openness(False, "This event is cancelled and takes no registrations.")
-    if capacity == 0 and registration.get("online_capacity") in (None, 0):
+    if capacity == 0 and registration.online_capacity in (None, 0):
         return Openness(False, "This event takes no registrations.")
     opens, closes = rules.window(registration, zone)
-    if opens is not None and now < opens:
-        return Openness(False, f"Registration opens on {registration['opens_at'].replace('T', ' ')} ({zone}).")
-    if closes is not None and now >= closes:
-        return Openness(False, f"Registration closed on {registration['closes_at'].replace('T', ' ')} ({zone}).")
+    if opens is not None and registration.opens_at is not None and now < opens:
+        return Openness(False, f"Registration opens on {registration.opens_at.replace('T', ' ')} ({zone}).")
+    if closes is not None and registration.closes_at is not None and now >= closes:
+        return Openness(False, f"Registration closed on {registration.closes_at.replace('T', ' ')} ({zone}).")
     if closes is None and start_utc <= now:
         return Openness(False, "This event has started; registration is closed.")
     return Openness(True)

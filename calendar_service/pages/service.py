@@ -1,5 +1,6 @@
 """Public pages, rendered with Jinja2 from the same read models the JSON API returns."""
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -9,6 +10,7 @@ from sqlmodel import col
 
 from calendar_service.calendars.service import CalendarService
 from calendar_service.db.tables import Event
+from calendar_service.domain.registration import RegistrationSettings
 from calendar_service.errors import NotFound
 from calendar_service.events.service import EventService
 from calendar_service.pages.registration import FormState, openness, places_note
@@ -35,22 +37,22 @@ class PageService:
         event = await self.events.get(slug, None)
         calendar = self.calendars.to_read(await self.calendars.get_row(event.calendar))
         row = await self.row(slug)
-        settings = row.registration or {}
+        settings = RegistrationSettings.of(row.registration)
         return (
             _env.get_template("event.html")
             .render(
                 event=event,
                 calendar=calendar,
                 openness=openness(row.status, row.start_utc, row.capacity, settings, row.timezone, self.now),
-                places=places_note(row.capacity, row.seats_taken, row.reserved_seats, settings.get("waitlist", True)),
+                places=places_note(row.capacity, row.seats_taken, row.reserved_seats, settings.waitlist),
                 form=form or FormState(),
                 action=f"/events/{slug}/register",
             )
             .encode()
         )
 
-    async def questions(self, slug: str) -> list[dict[str, Any]]:
-        return list((await self.row(slug)).registration.get("questions", []))
+    async def questions(self, slug: str) -> list[Mapping[str, Any]]:
+        return list(RegistrationSettings.of((await self.row(slug)).registration).questions)
 
     async def row(self, slug: str) -> Event:
         row = await self.events.session.scalar(select(Event).where(col(Event.slug) == slug))

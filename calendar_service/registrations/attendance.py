@@ -10,14 +10,17 @@ from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from calendar_service.db.tables import Calendar, Event, OccurrenceOverride, Registration, SessionAttendance
 from calendar_service.domain.access import Staff, require_calendar_editor
 from calendar_service.domain.attendance import Programme, completed, programme
 from calendar_service.domain.recurrence import parse_series_point
+from calendar_service.domain.registration import RegistrationSettings
 from calendar_service.domain.timezones import iso_local
 from calendar_service.errors import Conflict, InvalidInput, NotFound
 from calendar_service.events import mapping
+from calendar_service.registrations.retention import answer_totals
 from calendar_service.registrations.schemas import AttendanceItem, AttendanceMark, AttendanceSummary
 from calendar_service.staff.audit import AuditLog
 
@@ -29,15 +32,15 @@ class AttendanceService:
 
     async def plan(self, event: Event) -> Programme:
         overrides = (
-            await self.session.scalars(select(OccurrenceOverride).where(OccurrenceOverride.event_id == event.id))
+            await self.session.scalars(select(OccurrenceOverride).where(col(OccurrenceOverride.event_id) == event.id))
         ).all()
-        percent = (event.registration or {}).get("completion_percent")
+        percent = RegistrationSettings.of(event.registration).completion_percent
         return programme(mapping.timing_of(event, list(overrides)), percent, self.now)
 
     async def attended_by_registration(self, event_id: int) -> dict[int, list[datetime]]:
         rows = await self.session.execute(
-            select(SessionAttendance.registration_id, SessionAttendance.occurrence_local).where(
-                SessionAttendance.event_id == event_id
+            select(col(SessionAttendance.registration_id), col(SessionAttendance.occurrence_local)).where(
+                col(SessionAttendance.event_id) == event_id
             )
         )
         found: dict[int, list[datetime]] = defaultdict(list)
@@ -59,7 +62,7 @@ class AttendanceService:
         ids = sorted(set(data.registration_ids))
         rows = (
             await self.session.scalars(
-                select(Registration).where(Registration.event_id == event.id, Registration.id.in_(ids))  # type: ignore[union-attr]
+                select(Registration).where(col(Registration.event_id) == event.id, col(Registration.id).in_(ids))
             )
         ).all()
         known = {r.id: r for r in rows}
@@ -76,10 +79,10 @@ class AttendanceService:
         existing = set(
             (
                 await self.session.scalars(
-                    select(SessionAttendance.registration_id).where(
-                        SessionAttendance.event_id == event.id,
-                        SessionAttendance.occurrence_local == session,  # type: ignore[arg-type]
-                        SessionAttendance.registration_id.in_(ids),  # type: ignore[attr-defined]
+                    select(col(SessionAttendance.registration_id)).where(
+                        col(SessionAttendance.event_id) == event.id,
+                        col(SessionAttendance.occurrence_local) == session,
+                        col(SessionAttendance.registration_id).in_(ids),
                     )
                 )
             ).all()
@@ -99,9 +102,9 @@ class AttendanceService:
         elif existing:
             await self.session.execute(
                 delete(SessionAttendance).where(
-                    SessionAttendance.event_id == event.id,
-                    SessionAttendance.occurrence_local == session,  # type: ignore[arg-type]
-                    SessionAttendance.registration_id.in_(existing),  # type: ignore[attr-defined]
+                    col(SessionAttendance.event_id) == event.id,
+                    col(SessionAttendance.occurrence_local) == session,
+                    col(SessionAttendance.registration_id).in_(existing),
                 )
             )
         await self.session.flush()
@@ -124,8 +127,8 @@ class AttendanceService:
         people = (
             await self.session.scalars(
                 select(Registration)
-                .where(Registration.event_id == event.id, Registration.status.in_(("confirmed", "attended")))  # type: ignore[attr-defined]
-                .order_by(Registration.id)
+                .where(col(Registration.event_id) == event.id, col(Registration.status).in_(("confirmed", "attended")))
+                .order_by(col(Registration.id))
             )
         ).all()
         valid = set(plan.sessions)
@@ -144,8 +147,13 @@ class AttendanceService:
             ],
         )
 
+    async def answer_totals(self, slug: str, staff: Staff) -> dict[str, dict[str, int]]:
+        """The counts kept for this event when personal data was erased (`retention.py`)."""
+        event, _ = await self.event_for(slug, staff)
+        return await answer_totals(self.session, event.id or 0)
+
     async def event_for(self, slug: str, staff: Staff) -> tuple[Event, Calendar]:
-        event = await self.session.scalar(select(Event).where(Event.slug == slug))
+        event = await self.session.scalar(select(Event).where(col(Event.slug) == slug))
         if event is None:
             raise NotFound(f"no event '{slug}'; GET /api/events lists events")
         calendar = await self.session.get_one(Calendar, event.calendar_id)

@@ -32,7 +32,7 @@ import contextlib
 import itertools
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -40,13 +40,16 @@ import msgspec
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
 
 from calendar_service.db.tables import Event, IdempotencyRecord, Registration
 from calendar_service.db.write_gate import WriteGate
+from calendar_service.domain import capacity
 from calendar_service.domain import registration as rules
 from calendar_service.errors import Conflict, DomainError, InvalidInput
 from calendar_service.notifications.outbox import Message, enqueue_many
 from calendar_service.registrations.schemas import RegistrationCreate
+from calendar_service.registrations.seats import places_of
 from calendar_service.registrations.service import NewRegistration, RegistrationService
 from calendar_service.settings import Settings
 
@@ -59,6 +62,9 @@ MAX_BATCH = 200
 # 2,044 to 3,368 registrations/s (batches of ~12 -> ~22; 1 turn: 2,822/s, 16 turns: 3,239/s).
 GATHER_TURNS = 10
 Outcome = tuple[int, bytes] | DomainError
+# The Core tables, for the batch's multi-row statements (SQLModel does not type `Model.__table__`).
+REGISTRATION = Registration.metadata.tables[Registration.__tablename__]
+IDEMPOTENCY_RECORD = IdempotencyRecord.metadata.tables[IdempotencyRecord.__tablename__]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,52 +90,22 @@ class Ticket:
         return self.idempotency_key or None  # at most 200 characters (checked on arrival)
 
 
-@dataclass(slots=True)
-class _Places:
-    """Free places left while a batch is decided (None: no limit)."""
-
-    in_person: int | None
-    online: int | None
-    taken_in_person: int = 0
-    taken_online: int = 0
-
-    @classmethod
-    def of(cls, event: Event) -> "_Places":
-        in_person = None
-        if event.capacity is not None:
-            in_person = max(0, event.capacity - event.seats_taken - event.reserved_seats)
-        cap = (event.registration or {}).get("online_capacity")
-        online = None if cap is None else max(0, int(cap) - event.online_taken)
-        return cls(in_person, online)
-
-    def take(self, mode: str) -> bool:
-        if mode == "in_person":
-            if self.in_person is not None and self.taken_in_person >= self.in_person:
-                return False
-            self.taken_in_person += 1
-            return True
-        if self.online is not None and self.taken_online >= self.online:
-            return False
-        self.taken_online += 1
-        return True
-
-
 async def register_batch(core: RegistrationService, slug: str, tickets: Sequence[Ticket]) -> list[Outcome]:
     """Decide these registrations for one event in the caller's transaction, in order.
 
     Raises (the whole unit of work fails) only for what concerns everyone: no such event,
     or a database error. Each request's own refusal is its outcome.
     """
-    session = core.session
-    event = await core._lock_event_by_slug(slug)
+    session, seats = core.session, core.seats
+    event = await seats.lock_by_slug(slug)
     scope = f"registration:{event.id}"
     outcomes: list[Outcome | None] = [None] * len(tickets)
     stored = await _stored_answers(session, scope, tickets)
-    settings = event.registration or {}
-    if settings.get("requires_confirmation") or settings.get("promotion") == "offer":
-        await core.expire_holds(event)  # lapsed holds go to the waiting list before anyone new
+    settings = rules.RegistrationSettings.of(event.registration)
+    if settings.holds_places:
+        await seats.expire_holds(event)  # lapsed holds go to the waiting list before anyone new
     registered = await _registered(session, event, tickets)
-    places = _Places.of(event)
+    tally = capacity.Tally(places_of(event))
     decided: list[tuple[int, NewRegistration]] = []
     answered_by: dict[str, int] = {}  # Idempotency-Key -> the request in this batch whose answer it stores
     repeats: list[tuple[int, int]] = []
@@ -150,23 +126,19 @@ async def register_batch(core: RegistrationService, slug: str, tickets: Sequence
                     repeats.append((index, earlier or 0))  # the same answer, once it is written
                 continue
         try:
-            applicant = core.check_applicant(event, ticket.data, ticket.email)
+            applicant = core.check_applicant(event, ticket.data, ticket.email, settings)
+            if applicant.email.key in registered:
+                raise Conflict(rules.DUPLICATE_EMAIL)
+            decision = tally.admit(applicant.mode, settings, core.now)
         except DomainError as refusal:
             outcomes[index] = refusal
             continue
-        if applicant.email.key in registered:
-            outcomes[index] = Conflict(rules.DUPLICATE_EMAIL)
-            continue
-        seat = places.take(applicant.mode)
-        if not seat and not settings.get("waitlist", True):
-            outcomes[index] = Conflict("this event is full and has no waiting list")
-            continue
         registered.add(applicant.email.key)
-        decided.append((index, core.new_registration(event, applicant, seat)))
+        decided.append((index, core.new_registration(event, applicant, decision)))
         if key is not None:
             answered_by[key] = index
     if decided:
-        await _write(core, event, scope, tickets, decided, places, outcomes)
+        await _write(core, event, scope, tickets, decided, tally, outcomes)
     for index, earlier in repeats:
         outcomes[index] = outcomes[earlier]
     return _settled(outcomes)
@@ -176,10 +148,7 @@ async def _stored_answers(session: AsyncSession, scope: str, tickets: Sequence[T
     keys = {ticket.key for ticket in tickets if ticket.key}
     if not keys:
         return {}
-    query = select(IdempotencyRecord).where(
-        IdempotencyRecord.scope == scope,  # type: ignore[arg-type]
-        IdempotencyRecord.key.in_(keys),  # type: ignore[attr-defined]
-    )
+    query = select(IdempotencyRecord).where(col(IdempotencyRecord.scope) == scope, col(IdempotencyRecord.key).in_(keys))
     return {record.key: record for record in await session.scalars(query)}
 
 
@@ -188,7 +157,7 @@ async def _registered(session: AsyncSession, event: Event, tickets: Sequence[Tic
     addresses = {ticket.email.key for ticket in tickets if isinstance(ticket.email, rules.Email)}
     if not addresses:
         return set()
-    table = Registration.__table__  # type: ignore[attr-defined]
+    table = REGISTRATION
     query = select(table.c.active_email).where(table.c.event_id == event.id, table.c.active_email.in_(addresses))
     return set((await session.scalars(query)).all())
 
@@ -199,15 +168,15 @@ async def _write(
     scope: str,
     tickets: Sequence[Ticket],
     decided: list[tuple[int, NewRegistration]],
-    places: _Places,
+    tally: capacity.Tally,
     outcomes: list[Outcome | None],
 ) -> None:
     session, now = core.session, core.now
-    await core.take_seats(event, places.taken_in_person, places.taken_online)
+    await core.seats.take_counted(event, tally)
     waiting_before = 0
     if any(not new.row.holds_seat for _, new in decided):
-        waiting_before = await core.waitlist_length(event.id or 0)
-    table = Registration.__table__  # type: ignore[attr-defined]
+        waiting_before = await core.seats.waitlist_length(event.id or 0)
+    table = REGISTRATION
     rows = [new.row.row() for _, new in decided]
     if len(rows) == 1:  # alone: INSERT … RETURNING id, one statement
         ids = [(await session.execute(insert(table).returning(table.c.id), rows[0])).scalar_one()]
@@ -251,14 +220,14 @@ async def _write(
             )
     await enqueue_many(session, messages, now)
     if records:
-        await session.execute(insert(IdempotencyRecord.__table__), records)  # type: ignore[attr-defined]
+        await session.execute(insert(IDEMPOTENCY_RECORD), records)
 
 
 def _settled(outcomes: list[Outcome | None]) -> list[Outcome]:
     missing = [index for index, outcome in enumerate(outcomes) if outcome is None]
     if missing:
         raise RuntimeError(f"registration batch left requests {missing} without an answer")
-    return outcomes  # type: ignore[return-value]
+    return [outcome for outcome in outcomes if outcome is not None]
 
 
 @dataclass(slots=True)
@@ -267,19 +236,30 @@ class _Waiting:
     future: "asyncio.Future[tuple[int, bytes]]"
 
 
-@dataclass(slots=True)
 class RegistrationDesk:
-    """Per process: a queue per event; while one batch of it is decided, the next one gathers."""
+    """Per process: a queue per event; while one batch of it is decided, the next one gathers.
 
-    session_maker: async_sessionmaker[AsyncSession]
-    write_gate: WriteGate | None
-    settings: Settings
-    clock: Callable[[], datetime]
-    max_batch: int = MAX_BATCH
-    transactions: int = 0  # how many units of work decided registrations (observability, tests)
-    largest_batch: int = 0
-    _queues: dict[str, list[_Waiting]] = field(default_factory=dict)
-    _clerks: dict[str, "asyncio.Task[None]"] = field(default_factory=dict)
+    A plain class, not a dataclass: it is injected into handlers (`registrations/dependencies.py`),
+    and Litestar's signature model would rebuild a dataclass field by field instead of passing it.
+    """
+
+    def __init__(
+        self,
+        session_maker: async_sessionmaker[AsyncSession],
+        write_gate: WriteGate | None,
+        settings: Settings,
+        clock: Callable[[], datetime],
+        max_batch: int = MAX_BATCH,
+    ) -> None:
+        self.session_maker = session_maker
+        self.write_gate = write_gate
+        self.settings = settings
+        self.clock = clock
+        self.max_batch = max_batch
+        self.transactions = 0  # how many units of work decided registrations (observability, tests)
+        self.largest_batch = 0
+        self._queues: dict[str, list[_Waiting]] = {}
+        self._clerks: dict[str, asyncio.Task[None]] = {}
 
     async def register(self, slug: str, ticket: Ticket) -> tuple[int, bytes]:
         """(status code, JSON body) once the registration is committed; raises the request's DomainError."""

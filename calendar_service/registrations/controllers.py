@@ -1,7 +1,6 @@
 """HTTP for registrations: public register, token-holder view/cancel, staff lists and check-in."""
 
 import hashlib
-from datetime import datetime
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, patch, post, put
@@ -10,7 +9,6 @@ from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from calendar_service.domain import registration as rules
 from calendar_service.domain.access import ADMIN_ONLY, ORGANIZERS, PUBLIC_WRITE, Staff
@@ -18,7 +16,7 @@ from calendar_service.params import RowId
 from calendar_service.registrations.attendance import AttendanceService
 from calendar_service.registrations.batch import RegistrationDesk, Ticket
 from calendar_service.registrations.outbox_view import OutboxList, OutboxView
-from calendar_service.registrations.retention import RetentionService, answer_totals
+from calendar_service.registrations.retention import RetentionService
 from calendar_service.registrations.schemas import (
     AttendanceMark,
     AttendanceSummary,
@@ -35,7 +33,6 @@ from calendar_service.registrations.schemas import (
 )
 from calendar_service.registrations.service import RegistrationService
 from calendar_service.registrations.staff_desk import StaffDesk
-from calendar_service.settings import Settings
 
 IdempotencyKey = Annotated[
     str | None,
@@ -63,13 +60,13 @@ class RegistrationController(Controller):
         request: Request[Any, Any, State],
         slug: FromPath[str],
         data: JSONBody[RegistrationCreate],
+        registration_desk: NamedDependency[RegistrationDesk],  # group commit: registrations/batch.py
         idempotency_key: IdempotencyKey = None,
     ) -> Response[bytes]:
         """Register; the answer says confirmed, waitlisted (with position) or pending confirmation."""
         request_hash = hashlib.sha256(await request.body()).hexdigest()
-        desk: RegistrationDesk = request.app.state.registration_desk  # group commit: registrations/batch.py
         ticket = Ticket.received(data, rules.check_idempotency_key(idempotency_key), request_hash)
-        status, body = await desk.register(slug, ticket)
+        status, body = await registration_desk.register(slug, ticket)
         return Response(body, status_code=status, media_type="application/json")
 
     @post(
@@ -123,17 +120,13 @@ class RegistrationController(Controller):
         opt=PUBLIC_WRITE,
     )
     async def erase_registration(
-        self,
-        token: FromPath[str],
-        db_session: NamedDependency[AsyncSession],
-        now: NamedDependency[datetime],
-        settings: NamedDependency[Settings],
+        self, token: FromPath[str], retention: NamedDependency[RetentionService]
     ) -> ErasureRead:
         """Right to erasure: cancel the place (the next person is promoted) and erase name, email and answers.
 
         The link stops working; only anonymous counts remain.
         """
-        await RetentionService(db_session, settings, now).erase_own(token)
+        await retention.erase_own(token)
         return ErasureRead(status="erased", detail="your registration is cancelled and your personal data erased")
 
     @post(
@@ -152,13 +145,13 @@ class RegistrationController(Controller):
     async def list_registrations(
         self,
         slug: FromPath[str],
-        registrations: NamedDependency[RegistrationService],
+        staff_desk: NamedDependency[StaffDesk],
         staff: NamedDependency[Staff],
         status: FromQuery[str | None] = None,
         q: FromQuery[str | None] = None,
     ) -> StaffRegistrationList:
         """Registrations of one event with waitlist positions; `q` searches name and email."""
-        return await StaffDesk(registrations).list_for_staff(slug, staff, status, q)
+        return await staff_desk.list_for_staff(slug, staff, status, q)
 
     @post(
         "/api/staff/registrations/{registration_id:int}/attend",
@@ -169,11 +162,11 @@ class RegistrationController(Controller):
     async def check_in(
         self,
         registration_id: RowId,
-        registrations: NamedDependency[RegistrationService],
+        staff_desk: NamedDependency[StaffDesk],
         staff: NamedDependency[Staff],
     ) -> StaffRegistrationList:
         """Mark a confirmed registrant as attended."""
-        return await StaffDesk(registrations).mark_attended(registration_id, staff)
+        return await staff_desk.mark_attended(registration_id, staff)
 
     @patch(
         "/api/staff/registrations/{registration_id:int}",
@@ -184,11 +177,11 @@ class RegistrationController(Controller):
         self,
         registration_id: RowId,
         data: JSONBody[StaffStatusChange],
-        registrations: NamedDependency[RegistrationService],
+        staff_desk: NamedDependency[StaffDesk],
         staff: NamedDependency[Staff],
     ) -> StaffRegistrationList:
         """Confirm (needs a free place), cancel (frees it and promotes) or check in one registration."""
-        return await StaffDesk(registrations).change_status(registration_id, data.status, staff)
+        return await staff_desk.change_status(registration_id, data.status, staff)
 
     @post(
         "/api/staff/events/{slug:str}/messages",
@@ -200,13 +193,11 @@ class RegistrationController(Controller):
         self,
         slug: FromPath[str],
         data: JSONBody[StaffMessage],
-        registrations: NamedDependency[RegistrationService],
+        staff_desk: NamedDependency[StaffDesk],
         staff: NamedDependency[Staff],
     ) -> StaffMessageResult:
         """Queue one email per registrant in `statuses` (default: confirmed and awaiting confirmation)."""
-        return await StaffDesk(registrations).message_registrants(
-            slug, data.subject, data.body, list(data.statuses), staff
-        )
+        return await staff_desk.message_registrants(slug, data.subject, data.body, list(data.statuses), staff)
 
     @get("/api/staff/outbox", operation_id="ListOutbox", opt=ADMIN_ONLY)
     async def list_outbox(
@@ -233,32 +224,28 @@ class AttendanceController(Controller):
         slug: FromPath[str],
         original_start: FromPath[str],
         data: JSONBody[AttendanceMark],
-        db_session: NamedDependency[AsyncSession],
-        now: NamedDependency[datetime],
+        attendance: NamedDependency[AttendanceService],
         staff: NamedDependency[Staff],
     ) -> AttendanceSummary:
         """Mark (or with `attended: false` unmark) registrants as present at one session of a series."""
-        return await AttendanceService(db_session, now).mark(slug, original_start, data, staff)
+        return await attendance.mark(slug, original_start, data, staff)
 
     @get("/api/staff/events/{slug:str}/answer-totals", operation_id="GetAnswerTotals", opt=ORGANIZERS)
     async def get_answer_totals(
         self,
         slug: FromPath[str],
-        db_session: NamedDependency[AsyncSession],
-        now: NamedDependency[datetime],
+        attendance: NamedDependency[AttendanceService],
         staff: NamedDependency[Staff],
     ) -> dict[str, dict[str, int]]:
         """Counts kept when personal data was erased: closed answers, `_status` and `_mode`, per value."""
-        event, _ = await AttendanceService(db_session, now).event_for(slug, staff)
-        return await answer_totals(db_session, event.id or 0)
+        return await attendance.answer_totals(slug, staff)
 
     @get("/api/staff/events/{slug:str}/attendance", operation_id="GetAttendance", opt=ORGANIZERS)
     async def get_attendance(
         self,
         slug: FromPath[str],
-        db_session: NamedDependency[AsyncSession],
-        now: NamedDependency[datetime],
+        attendance: NamedDependency[AttendanceService],
         staff: NamedDependency[Staff],
     ) -> AttendanceSummary:
         """Every session, the sessions needed to complete, and each registrant's count and completion."""
-        return await AttendanceService(db_session, now).summary(slug, staff)
+        return await attendance.summary(slug, staff)

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from calendar_service.db.tables import Event, OccurrenceOverride, Registration
 from calendar_service.domain.ics import render_invitation
@@ -37,7 +38,7 @@ class Letters:
     async def invitation(self, event: Event, registration: Registration | Draft, method: str) -> bytes:
         overrides: list[OccurrenceOverride] = []
         if event.rrule or event.rdates:  # only a series has per-occurrence overrides
-            query = select(OccurrenceOverride).where(OccurrenceOverride.event_id == event.id)
+            query = select(OccurrenceOverride).where(col(OccurrenceOverride.event_id) == event.id)
             overrides = list((await self.session.scalars(query)).all())
         timing = mapping.timing_of(event, overrides)
         doc = dataclasses.replace(

@@ -3,6 +3,7 @@
 from msgspec import Struct
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from calendar_service.db.tables import OutboxMessage
 from calendar_service.domain.access import Staff, require_admin
@@ -36,9 +37,9 @@ class OutboxView:
         require_admin(staff, "read the outbox")
         if not 1 <= limit <= 1000:
             raise InvalidInput("limit: from 1 to 1000", "limit")
-        stmt = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)  # type: ignore[union-attr]
+        stmt = select(OutboxMessage).order_by(col(OutboxMessage.id).desc()).limit(limit)
         if recipient:
-            stmt = stmt.where(OutboxMessage.recipient == recipient)
+            stmt = stmt.where(col(OutboxMessage.recipient) == recipient)
         rows = (await self.session.scalars(stmt)).all()
         return OutboxList(
             items=[

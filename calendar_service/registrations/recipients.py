@@ -2,14 +2,16 @@
 
 import secrets
 
-from sqlalchemy import select, update
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import select
+from sqlmodel import col
 
-from calendar_service.db.tables import Event, Registration
+from calendar_service.db.tables import Registration
 from calendar_service.domain import registration as rules
+from calendar_service.domain.tokens import hash_token
 from calendar_service.errors import Conflict
 from calendar_service.notifications.outbox import enqueue
-from calendar_service.registrations.service import RegistrationService, hash_token
+from calendar_service.registrations.seats import places_of
+from calendar_service.registrations.service import RegistrationService
 
 
 async def seat_scholarship_recipient(core: RegistrationService, event_id: int, name: str, email: str) -> Registration:
@@ -19,11 +21,12 @@ async def seat_scholarship_recipient(core: RegistrationService, event_id: int, n
     written: both are conditional UPDATEs under the event lock. An active registration of the
     same person is upgraded (confirmed, flagged `scholarship`), never duplicated.
     """
-    event = await core._lock_event(event_id)
+    seats = core.seats
+    event = await seats.lock(event_id)
     address = rules.normalize_email(email)
     registration = await core.session.scalar(
         select(Registration)
-        .where(Registration.event_id == event_id, Registration.active_email == address.key)
+        .where(col(Registration.event_id) == event_id, col(Registration.active_email) == address.key)
         .execution_options(populate_existing=True)
     )
     if registration is not None and registration.holds_seat:
@@ -43,21 +46,11 @@ async def seat_scholarship_recipient(core: RegistrationService, event_id: int, n
         if registration
         else ("online" if event.attendance_mode == "online" else "in_person")
     )
-    reserved = None
-    if mode == "in_person":
-        reserved = (
-            await core.session.execute(
-                update(Event)
-                .where(Event.id == event_id, Event.reserved_seats > 0)  # type: ignore[arg-type,operator]
-                .values(reserved_seats=Event.reserved_seats - 1, seats_taken=Event.seats_taken + 1)
-                .returning(Event.seats_taken, Event.reserved_seats)
-                .execution_options(synchronize_session=False)
-            )
-        ).first()
-    if reserved is not None:
-        set_committed_value(event, "seats_taken", reserved.seats_taken)
-        set_committed_value(event, "reserved_seats", reserved.reserved_seats)
-    elif not await core._take_seat(event, mode):
+    pool = places_of(event).recipient_pool(mode)  # where the place comes from; the UPDATEs decide it
+    seated = pool == "reserved" and await seats.take_reserved(event)
+    if not seated and pool is not None:
+        seated = await seats.take_one(event, mode)
+    if not seated:
         raise Conflict(
             "no place is left at this event: every place kept for scholarship recipients is used and the "
             "event is full; the organizers can raise the capacity or reserved_seats"
@@ -89,7 +82,7 @@ async def seat_scholarship_recipient(core: RegistrationService, event_id: int, n
     )
     core.session.add(registration)
     await core.session.flush()
-    read = await core._read(registration, event, token)
+    read = await core.read(registration, event, token)
     enqueue(core.session, await core.letters.registered(event, registration, read, None), core.now, registration.id)
     await core.session.flush()
     return registration

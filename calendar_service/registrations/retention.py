@@ -18,6 +18,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from calendar_service.db.tables import (
     AnswerTotal,
@@ -28,6 +29,7 @@ from calendar_service.db.tables import (
     ScholarshipApplication,
     ScholarshipProgram,
 )
+from calendar_service.domain.registration import RegistrationSettings
 from calendar_service.domain.retention import fold, past_retention
 from calendar_service.errors import InvalidInput
 from calendar_service.registrations.service import RegistrationService
@@ -63,13 +65,15 @@ class RetentionService:
         if days is None or days < 0:
             raise InvalidInput("days: give --days N or set RETENTION_DAYS (0 or more)", "days")
         report = RetentionReport(days=days, cutoff="", dry_run=dry_run)
-        candidates = (await self.session.scalars(select(Event).where(Event.last_end_utc.is_not(None)))).all()  # type: ignore[union-attr]
+        candidates = (await self.session.scalars(select(Event).where(col(Event.last_end_utc).is_not(None)))).all()
         for event in sorted(candidates, key=lambda e: e.id or 0):
             if not past_retention(event.last_end_utc, days, self.now):
                 continue
             people = (
                 await self.session.scalars(
-                    select(Registration).where(Registration.event_id == event.id, Registration.erased_at.is_(None))  # type: ignore[union-attr]
+                    select(Registration).where(
+                        col(Registration.event_id) == event.id, col(Registration.erased_at).is_(None)
+                    )
                 )
             ).all()
             applications = await self._applications(event.id or 0)
@@ -96,16 +100,14 @@ class RetentionService:
 
     async def erase_own(self, token: str) -> None:
         """The registrant's right to erasure: cancel (the next person is promoted), then erase."""
-        found = await self.registrations._by_token(token)
-        event = await self.registrations._lock_event(found.event_id)
-        registration = await self.registrations._by_token(token)
+        event, registration = await self.registrations.locked(token)
         if registration.status != "cancelled":
-            await self.registrations._end(event, registration, None)  # no email to an address being erased
+            await self.registrations.seats.cancel(event, registration, None)  # no email to an address being erased
         await self._erase(event, [registration])
         await self.session.flush()
 
     async def _erase(self, event: Event, people: list[Registration]) -> int:
-        questions = (event.registration or {}).get("questions", [])
+        questions = RegistrationSettings.of(event.registration).questions
         totals = fold(questions, [(p.status, p.attendance_mode, p.answers or {}) for p in people])
         for (question, answer), count in sorted(totals.items()):
             row = await self.session.get(AnswerTotal, (event.id, question, answer))
@@ -126,22 +128,24 @@ class RetentionService:
             person.confirm_token_hash = None
             person.erased_at = person.updated_at = self.now
         if ids:
-            await self.session.execute(delete(OutboxMessage).where(OutboxMessage.registration_id.in_(ids)))  # type: ignore[union-attr]
+            await self.session.execute(delete(OutboxMessage).where(col(OutboxMessage.registration_id).in_(ids)))
             await self.session.execute(
-                delete(IdempotencyRecord).where(IdempotencyRecord.scope == f"registration:{event.id}")
+                delete(IdempotencyRecord).where(col(IdempotencyRecord.scope) == f"registration:{event.id}")
             )
         return len(totals)
 
     async def _applications(self, event_id: int) -> list[ScholarshipApplication]:
-        program = await self.session.scalar(select(ScholarshipProgram).where(ScholarshipProgram.event_id == event_id))
+        program = await self.session.scalar(
+            select(ScholarshipProgram).where(col(ScholarshipProgram.event_id) == event_id)
+        )
         if program is None:
             return []
         return list(
             (
                 await self.session.scalars(
                     select(ScholarshipApplication).where(
-                        ScholarshipApplication.program_id == program.id,
-                        ScholarshipApplication.erased_at.is_(None),  # type: ignore[union-attr]
+                        col(ScholarshipApplication.program_id) == program.id,
+                        col(ScholarshipApplication.erased_at).is_(None),
                     )
                 )
             ).all()
@@ -160,9 +164,9 @@ class RetentionService:
 async def answer_totals(session: AsyncSession, event_id: int) -> dict[str, dict[str, int]]:
     """{question: {answer: count}} kept for an event after erasure (`_status`, `_mode` included)."""
     rows = await session.execute(
-        select(AnswerTotal.question, AnswerTotal.answer, AnswerTotal.count)
-        .where(AnswerTotal.event_id == event_id)
-        .order_by(AnswerTotal.question, AnswerTotal.answer)
+        select(col(AnswerTotal.question), col(AnswerTotal.answer), col(AnswerTotal.count))
+        .where(col(AnswerTotal.event_id) == event_id)
+        .order_by(col(AnswerTotal.question), col(AnswerTotal.answer))
     )
     totals: dict[str, dict[str, int]] = {}
     for question, answer, count in rows:

@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from calendar_service.domain.access import Staff, require_role
 from calendar_service.events.service import EventService
-from calendar_service.registrations.batch import RegistrationDesk
 from calendar_service.registrations.outbox_view import OutboxView
 from calendar_service.registrations.service import RegistrationService
 from calendar_service.settings import Settings
@@ -72,9 +71,3 @@ def provide_registration_service(
 
 def provide_outbox_view(db_session: NamedDependency[AsyncSession]) -> OutboxView:
     return OutboxView(db_session)
-
-
-def provide_registration_desk(state: State) -> RegistrationDesk:
-    """The process's desk (group commit, `registrations/batch.py`), made in the app's lifespan."""
-    desk: RegistrationDesk = state.registration_desk
-    return desk
