@@ -40,10 +40,9 @@ from calendar_service.registrations import dependencies as registration_deps
 from calendar_service.registrations.batch import RegistrationDesk
 from calendar_service.registrations.controllers import AttendanceController, RegistrationController
 from calendar_service.registrations.service import RegistrationService
+from calendar_service.scholarships import dependencies as scholarship_deps
 from calendar_service.scholarships.awards import AwardService
-from calendar_service.scholarships.controllers import ApplicantController, ProgramController
-from calendar_service.scholarships.review_controllers import ReviewController
-from calendar_service.scholarships.service import provide_scholarships
+from calendar_service.scholarships.controllers import ApplicantController, ProgramController, ReviewController
 from calendar_service.settings import Settings, get_settings
 from calendar_service.staff.controllers import StaffController
 from calendar_service.staff.dependencies import provide_staff_admin
@@ -191,7 +190,13 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             "outbox": Provide(deps.provide_outbox_view, sync_to_thread=False),
             "staff": Provide(deps.provide_staff),
             "optional_staff": Provide(deps.provide_optional_staff),
-            "scholarships": Provide(provide_scholarships, sync_to_thread=False),
+            "scholarship_programs": Provide(scholarship_deps.provide_program_service, sync_to_thread=False),
+            "scholarship_applications": Provide(scholarship_deps.provide_application_service, sync_to_thread=False),
+            "scholarship_reviews": Provide(scholarship_deps.provide_review_service, sync_to_thread=False),
+            "scholarship_awards": Provide(scholarship_deps.provide_award_service, sync_to_thread=False),
+            "scholarship_allocation": Provide(scholarship_deps.provide_allocation_service, sync_to_thread=False),
+            "scholarship_ranking": Provide(scholarship_deps.provide_ranking_service, sync_to_thread=False),
+            "scholarship_exports": Provide(scholarship_deps.provide_export_service, sync_to_thread=False),
         },
         exception_handlers=HANDLERS,
         middleware=middleware,

@@ -16,12 +16,21 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from calendar_service.domain.access import Staff
-from calendar_service.domain.scholarships import allocate, candidates_from, exponent_of, format_amount, region_of
+from calendar_service.domain.scholarships import (
+    ZERO,
+    allocate,
+    candidates_from,
+    exponent_of,
+    format_amount,
+    from_minor,
+    region_of,
+)
 from calendar_service.errors import Conflict
 from calendar_service.scholarships.awards import AwardService
-from calendar_service.scholarships.records import ZERO, Store, from_minor
-from calendar_service.scholarships.schemas import AllocateRequest, AllocationRead, ProposedAwardRead, TargetRead
-from calendar_service.scholarships.standings import load_ranking
+from calendar_service.scholarships.mapping import allocation_read
+from calendar_service.scholarships.ranking import load_ranking
+from calendar_service.scholarships.schemas import AllocateRequest, AllocationRead
+from calendar_service.scholarships.store import Store
 from calendar_service.settings import Settings
 from calendar_service.staff.audit import AuditLog
 
@@ -82,40 +91,11 @@ class AllocationService:
                     "not_awarded": not_awarded,
                 },
             )
-        names = {a.id: a.name for a in applications.values()}
-
-        def money(value: Decimal) -> str:
-            return format_amount(value, view.currency)
-
-        return AllocationRead(
+        return allocation_read(
+            proposal,
+            view.currency,
             confirmed=data.confirm,
-            currency=view.currency,
-            awards=[
-                ProposedAwardRead(
-                    application_id=a.application_id,
-                    name=names.get(a.application_id, ""),
-                    region=a.region,
-                    amounts={item: money(v) for item, v in a.amounts.items()},
-                    total=money(a.total),
-                    reason=a.reason,
-                )
-                for a in proposal.awards
-            ],
-            skipped=[{"application_id": s.application_id, "reason": s.reason} for s in proposal.skipped],
-            total=money(proposal.total),
-            remaining=money(proposal.remaining),
-            per_region={region: money(v) for region, v in proposal.per_region.items()},
-            targets=[
-                TargetRead(
-                    label=t.label,
-                    share=str(t.share),
-                    target=money(t.target),
-                    funded=money(t.funded),
-                    met=t.met,
-                    reason=t.reason,
-                )
-                for t in proposal.targets
-            ],
+            names={i: a.name for i, a in applications.items()},
             not_awarded=not_awarded,
             budget=await self.awards.summary(view),
         )

@@ -18,7 +18,6 @@ Decisions:
   An offer past `answer_by` is gone (410).
 """
 
-import secrets
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -29,17 +28,27 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from calendar_service.db.tables import Registration, ScholarshipApplication
 from calendar_service.domain import registration as rules
-from calendar_service.domain.scholarships import check_currency, format_amount, parse_amount, region_of
+from calendar_service.domain.scholarships import (
+    ZERO,
+    check_currency,
+    format_amount,
+    format_amounts,
+    parse_amount,
+    region_of,
+    to_minor,
+)
 from calendar_service.domain.timezones import iso_utc
+from calendar_service.domain.tokens import hash_token, new_token
 from calendar_service.errors import Conflict, Gone, InvalidInput
 from calendar_service.notifications.outbox import enqueue
 from calendar_service.registrations.recipients import seat_scholarship_recipient
 from calendar_service.registrations.service import RegistrationService
 from calendar_service.scholarships import messages
 from calendar_service.scholarships.awards import expire_application
-from calendar_service.scholarships.records import ProgramView, Store, as_text, hash_token, to_minor
+from calendar_service.scholarships.mapping import application_read
+from calendar_service.scholarships.program_view import ProgramView
 from calendar_service.scholarships.schemas import ApplicationCreate, ApplicationRead, ApplicationUpdate
-from calendar_service.scholarships.views import award_read, region_read
+from calendar_service.scholarships.store import Store
 from calendar_service.settings import Settings
 
 EDITABLE = (
@@ -70,7 +79,7 @@ class ApplicationService:
     async def apply(self, slug: str, data: ApplicationCreate) -> ApplicationRead:
         view = await self.store.view(slug)
         self._check_open(view)
-        token = secrets.token_urlsafe(32)
+        token = new_token()
         application = ScholarshipApplication(
             program_id=view.row.id or 0,
             token_hash=hash_token(token),
@@ -218,8 +227,8 @@ class ApplicationService:
                 )
         if "requested" in values:
             requested = self._requested(values["requested"], view)
-            application.requested = as_text(requested, view.currency)
-            application.requested_minor = to_minor(sum(requested.values(), Decimal(0)), view.currency)
+            application.requested = format_amounts(requested, view.currency)
+            application.requested_minor = to_minor(sum(requested.values(), ZERO), view.currency)
         if "answers" in values:
             # A draft may leave required questions open; submitting checks them.
             optional = [{**q, "required": False} for q in view.questions]
@@ -296,30 +305,10 @@ class ApplicationService:
             links |= {"accept": f"{url}/accept", "decline": f"{url}/decline"}
         if registration is not None:
             links["event"] = f"{self.base_url}/events/{view.event.slug}"
-        return ApplicationRead(
+        return application_read(
+            application,
+            view,
             token=token,
-            status=application.status,  # type: ignore[arg-type]
-            event=view.event.slug,
-            event_title=view.event.title,
-            name=application.name,
-            email=application.email,
-            country=application.country,
-            region=region_read(application.country),
-            affiliation=application.affiliation,
-            language=application.language,
-            motivation=application.motivation,
-            contribution=application.contribution,
-            requested=dict(application.requested),
-            requested_total=view.money(application.requested_minor),
-            currency=view.currency,
-            would_attend_without_support=application.would_attend_without_support,
-            answers=application.answers,
-            consent=application.consent,
-            share_with_partners=application.share_with_partners,
-            created_at=iso_utc(application.created_at),
-            submitted_at=iso_utc(application.submitted_at) if application.submitted_at else None,
-            deadline=f"{view.settings['closes_at']} {view.event.timezone}",
-            award=award_read(application, view),
-            registration_status=registration.status if registration else None,
             links=links,
+            registration_status=registration.status if registration else None,
         )

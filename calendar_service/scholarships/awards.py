@@ -12,44 +12,40 @@ Invariants:
   it locks every application it may touch before it touches the budget.
 """
 
-import secrets
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from calendar_service.db.tables import ScholarshipApplication
 from calendar_service.domain.access import Staff
 from calendar_service.domain.scholarships import (
+    AWARD_STATUSES,
+    ZERO,
     AwardFacts,
+    AwardStatus,
     award_kind,
     budget_summary,
     check_award,
+    decimal_amounts,
     format_amount,
+    format_amounts,
+    from_minor,
     region_of,
+    to_minor,
 )
 from calendar_service.domain.timezones import iso_utc
+from calendar_service.domain.tokens import hash_token, new_token
 from calendar_service.errors import Conflict
 from calendar_service.notifications.outbox import enqueue
 from calendar_service.scholarships import messages
-from calendar_service.scholarships.records import (
-    ZERO,
-    ProgramView,
-    Store,
-    amounts_of,
-    as_text,
-    from_minor,
-    hash_token,
-    to_minor,
-)
-from calendar_service.scholarships.schemas import (
-    AwardCreate,
-    AwardResult,
-    BudgetRead,
-    NotAwardedResult,
-)
-from calendar_service.scholarships.views import AWARDED_STATES, award_read, budget_read
+from calendar_service.scholarships.mapping import award_read, budget_read, held_award_read
+from calendar_service.scholarships.program_view import ProgramView
+from calendar_service.scholarships.schemas import AwardCreate, AwardRead, AwardResult, BudgetRead, NotAwardedResult
+from calendar_service.scholarships.store import Store
 from calendar_service.settings import Settings
 from calendar_service.staff.audit import AuditLog
 
@@ -95,10 +91,10 @@ class AwardService:
         previous = application.award_minor if application.status == "awarded" else 0
         program = await self.store.fresh_program(view.row)
         remaining = from_minor(program.budget_minor - program.committed_minor + previous, view.currency)
-        requested = amounts_of(application.requested, view.currency)
+        requested = decimal_amounts(application.requested, view.currency)
         amounts = check_award(data.amounts, view.award_items, requested, view.currency, remaining)
         before = award_read(application, view)
-        await self.apply(application, view, amounts, previous)
+        award = await self.apply(application, view, amounts, previous)
         self.audit.record(
             staff,
             "scholarship.award",
@@ -106,13 +102,13 @@ class AwardService:
             application.id,
             calendar=calendar,
             before=before,
-            after=award_read(application, view),
+            after=award,
             detail={"event": view.event.slug},
         )
         return AwardResult(
             application_id=application.id or 0,
             status="awarded",
-            award=award_read(application, view),  # type: ignore[arg-type]
+            award=award,
             budget=await self.summary(view),
         )
 
@@ -135,8 +131,11 @@ class AwardService:
         """The periodic sweep: every lapsed offer of every program (for a worker or the CLI)."""
         program_ids = (
             await self.session.scalars(
-                select(ScholarshipApplication.program_id)
-                .where(ScholarshipApplication.status == "awarded", ScholarshipApplication.answer_by <= self.now)  # type: ignore[operator]
+                select(col(ScholarshipApplication.program_id))
+                .where(
+                    col(ScholarshipApplication.status) == "awarded",
+                    col(ScholarshipApplication.answer_by) <= self.now,
+                )
                 .distinct()
             )
         ).all()
@@ -150,11 +149,11 @@ class AwardService:
             await self.session.scalars(
                 select(ScholarshipApplication)
                 .where(
-                    ScholarshipApplication.program_id == view.row.id,
-                    ScholarshipApplication.status == "awarded",
-                    ScholarshipApplication.answer_by <= self.now,  # type: ignore[operator]
+                    col(ScholarshipApplication.program_id) == view.row.id,
+                    col(ScholarshipApplication.status) == "awarded",
+                    col(ScholarshipApplication.answer_by) <= self.now,
                 )
-                .order_by(ScholarshipApplication.id)
+                .order_by(col(ScholarshipApplication.id))
                 .with_for_update()
                 .execution_options(populate_existing=True)
             )
@@ -167,13 +166,17 @@ class AwardService:
         rows = (
             await self.session.scalars(
                 select(ScholarshipApplication).where(
-                    ScholarshipApplication.program_id == view.row.id,
-                    ScholarshipApplication.status.in_(AWARDED_STATES),  # type: ignore[attr-defined]
+                    col(ScholarshipApplication.program_id) == view.row.id,
+                    col(ScholarshipApplication.status).in_(AWARD_STATUSES),
                 )
             )
         ).all()
         facts = [
-            AwardFacts(a.status, from_minor(a.award_minor, view.currency), region_of(a.country).un_region)  # type: ignore[arg-type]
+            AwardFacts(
+                cast(AwardStatus, a.status),  # the query keeps AWARD_STATUSES only
+                from_minor(a.award_minor, view.currency),
+                region_of(a.country).un_region,
+            )
             for a in rows
         ]
         program = await self.store.fresh_program(view.row)
@@ -190,7 +193,7 @@ class AwardService:
 
     async def apply(
         self, application: ScholarshipApplication, view: ProgramView, amounts: dict[str, Decimal], previous: int
-    ) -> None:
+    ) -> AwardRead:
         """The one way money is committed to an application: atomically, or a 409 and nothing written."""
         total = sum(amounts.values(), ZERO)
         minor = to_minor(total, view.currency)
@@ -202,11 +205,11 @@ class AwardService:
                 f"{view.currency} of the budget remains (other awards came first); award at most {left}",
                 "amounts",
             )
-        requested = amounts_of(application.requested, view.currency)
-        token = secrets.token_urlsafe(32)
+        requested = decimal_amounts(application.requested, view.currency)
+        token = new_token()
         application.link_token_hash = hash_token(token)  # beside the application's own link, never instead
         application.status = "awarded"
-        application.award = {"amounts": as_text(amounts, view.currency), "kind": award_kind(amounts, requested)}
+        application.award = {"amounts": format_amounts(amounts, view.currency), "kind": award_kind(amounts, requested)}
         application.award_minor = minor
         application.awarded_at = application.updated_at = self.now
         application.answer_by = self.now + timedelta(days=view.accept_within_days)
@@ -225,6 +228,7 @@ class AwardService:
             self.now,
         )
         await self.session.flush()
+        return held_award_read(application, view)
 
     async def lock_all(self, view: ProgramView, statuses: tuple[str, ...]) -> list[ScholarshipApplication]:
         return list(
@@ -232,10 +236,10 @@ class AwardService:
                 await self.session.scalars(
                     select(ScholarshipApplication)
                     .where(
-                        ScholarshipApplication.program_id == view.row.id,
-                        ScholarshipApplication.status.in_(statuses),  # type: ignore[attr-defined]
+                        col(ScholarshipApplication.program_id) == view.row.id,
+                        col(ScholarshipApplication.status).in_(statuses),
                     )
-                    .order_by(ScholarshipApplication.id)
+                    .order_by(col(ScholarshipApplication.id))
                     .with_for_update()
                     .execution_options(populate_existing=True)
                 )

@@ -23,14 +23,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from calendar_service.db.tables import ScholarshipApplication
 from calendar_service.domain.access import Staff
 from calendar_service.domain.exports import acsv_chunks, ajson_chunks, export_filename
-from calendar_service.domain.scholarships import Ranked, region_of
+from calendar_service.domain.scholarships import AWARD_STATUSES, Ranked, decimal_amounts, from_minor, region_of
 from calendar_service.domain.timezones import iso_utc
 from calendar_service.errors import InvalidInput
 from calendar_service.exports.stream import FORMATS, ExportStream
 from calendar_service.exports.xlsx import axlsx_chunks
 from calendar_service.scholarships.awards import AwardService
-from calendar_service.scholarships.records import ProgramView, Store, amounts_of, from_minor
-from calendar_service.scholarships.standings import load_ranking
+from calendar_service.scholarships.program_view import ProgramView
+from calendar_service.scholarships.ranking import load_ranking
+from calendar_service.scholarships.store import Store
 from calendar_service.settings import Settings
 from calendar_service.staff.audit import AuditLog
 
@@ -65,7 +66,7 @@ COLUMNS = (
 
 def _row(item: Ranked, application: ScholarshipApplication, view: ProgramView) -> dict[str, Any]:
     region = region_of(application.country)
-    awarded = application.status in ("awarded", "accepted", "declined", "expired")
+    awarded = application.status in AWARD_STATUSES
     return {
         "rank": item.rank,
         "id": application.id,
@@ -81,13 +82,13 @@ def _row(item: Ranked, application: ScholarshipApplication, view: ProgramView) -
         "language": application.language,
         "currency": view.currency,
         "requested_total": from_minor(application.requested_minor, view.currency),
-        "requested": amounts_of(application.requested, view.currency),
+        "requested": decimal_amounts(application.requested, view.currency),
         "score": item.score,
         "raw_score": item.raw_score,
         "review_count": item.review_count,
         "spread": item.spread,
         "award_total": from_minor(application.award_minor, view.currency) if awarded else None,
-        "award": amounts_of(application.award.get("amounts", {}), view.currency) if awarded else None,
+        "award": decimal_amounts(application.award.get("amounts", {}), view.currency) if awarded else None,
         "answer_by": iso_utc(application.answer_by) if application.answer_by else None,
         "submitted_at": iso_utc(application.submitted_at) if application.submitted_at else None,
         "would_attend_without_support": application.would_attend_without_support,

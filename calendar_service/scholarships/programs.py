@@ -17,12 +17,13 @@ Decisions:
 """
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import msgspec
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, Update, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from calendar_service.db.tables import Event, ScholarshipApplication, ScholarshipProgram, ScholarshipReview
 from calendar_service.domain.access import Staff
@@ -30,15 +31,19 @@ from calendar_service.domain.scholarships import (
     check_currency,
     check_regional_targets,
     format_amount,
+    json_number,
     parse_amount,
     parse_criteria,
+    to_minor,
 )
-from calendar_service.domain.timezones import iso_utc, parse_local_datetime, to_utc
+from calendar_service.domain.timezones import parse_local_datetime, to_utc
 from calendar_service.errors import Conflict, InvalidInput
 from calendar_service.registrations.service import RegistrationService
 from calendar_service.scholarships.awards import AwardService
-from calendar_service.scholarships.records import ProgramView, Store, amounts_of, plain_number, to_minor
-from calendar_service.scholarships.schemas import CriterionRead, Money, ProgramPut, ProgramRead
+from calendar_service.scholarships.mapping import program_read
+from calendar_service.scholarships.program_view import ProgramView
+from calendar_service.scholarships.schemas import ProgramPut, ProgramRead
+from calendar_service.scholarships.store import Store
 from calendar_service.settings import Settings
 from calendar_service.staff.audit import AuditLog
 
@@ -63,7 +68,7 @@ class ProgramService:
         found = await self.store.event_by_slug(slug)
         calendar = await self.store.require_editor(staff, found)
         existing = await self.session.scalar(
-            select(ScholarshipProgram).where(ScholarshipProgram.event_id == found.id).with_for_update()
+            select(ScholarshipProgram).where(col(ScholarshipProgram.event_id) == found.id).with_for_update()
         )
         event = await self.store.event_by_slug(slug, lock=True)  # lock order: program, then event
         values = self._check(data, event)
@@ -165,9 +170,9 @@ class ProgramService:
                 {
                     "key": c.key,
                     "label": c.label,
-                    "weight": plain_number(c.weight),
-                    "min": plain_number(c.min),
-                    "max": plain_number(c.max),
+                    "weight": json_number(c.weight),
+                    "min": json_number(c.min),
+                    "max": json_number(c.max),
                 }
                 for c in parsed
             ],
@@ -194,7 +199,7 @@ class ProgramService:
         old = program.settings or {}
         applications = (
             await self.session.scalars(
-                select(ScholarshipApplication).where(ScholarshipApplication.program_id == program.id)
+                select(ScholarshipApplication).where(col(ScholarshipApplication.program_id) == program.id)
             )
         ).all()
         if applications and values["currency"] != program.currency:
@@ -209,8 +214,8 @@ class ProgramService:
         scored = await self.session.scalar(
             select(func.count())
             .select_from(ScholarshipReview)
-            .join(ScholarshipApplication, ScholarshipApplication.id == ScholarshipReview.application_id)  # type: ignore[arg-type]
-            .where(ScholarshipApplication.program_id == program.id, ScholarshipReview.phase == "scoring")
+            .join(ScholarshipApplication, col(ScholarshipApplication.id) == col(ScholarshipReview.application_id))
+            .where(col(ScholarshipApplication.program_id) == program.id, col(ScholarshipReview.phase) == "scoring")
         )
         if scored:
 
@@ -224,13 +229,13 @@ class ProgramService:
                     "criteria",
                 )
         budget = values["budget_minor"]
-        lowered = await self.session.execute(
+        lowered = await self._update(
             update(ScholarshipProgram)
-            .where(ScholarshipProgram.id == program.id, ScholarshipProgram.committed_minor <= budget)  # type: ignore[arg-type]
+            .where(col(ScholarshipProgram.id) == program.id, col(ScholarshipProgram.committed_minor) <= budget)
             .values(budget_minor=budget)
             .execution_options(synchronize_session=False)
         )
-        if lowered.rowcount == 0:  # type: ignore[attr-defined]
+        if lowered.rowcount == 0:
             await self.store.fresh_program(program)
             view = ProgramView(program, await self.session.get_one(Event, program.event_id))
             raise Conflict(
@@ -244,15 +249,15 @@ class ProgramService:
         if reserved == event.reserved_seats:
             return
         lowered = reserved < event.reserved_seats
-        result = await self.session.execute(
+        result = await self._update(
             update(Event)
-            .where(Event.id == event.id)  # type: ignore[arg-type]
-            .where((Event.capacity.is_(None)) | (Event.seats_taken + reserved <= Event.capacity))  # type: ignore[union-attr,operator]
+            .where(col(Event.id) == event.id)
+            .where(col(Event.capacity).is_(None) | (col(Event.seats_taken) + reserved <= col(Event.capacity)))
             .values(reserved_seats=reserved)
             .execution_options(synchronize_session=False)
         )
         await self.session.refresh(event, ["reserved_seats", "seats_taken", "capacity"])
-        if result.rowcount == 0:  # type: ignore[attr-defined]
+        if result.rowcount == 0:
             free = (event.capacity or 0) - event.seats_taken
             raise Conflict(
                 f"reserved_seats: only {free} of {event.capacity} places are free ({event.seats_taken} taken); "
@@ -262,45 +267,16 @@ class ProgramService:
         if lowered:  # places handed back go to the waiting list now, in order
             await RegistrationService(self.session, self.settings, self.now).capacity_raised(event)
 
+    async def _update(self, stmt: Update) -> CursorResult[Any]:
+        """An UPDATE whose row count decides; AsyncSession.execute types every result as a plain Result."""
+        return cast("CursorResult[Any]", await self.session.execute(stmt))
+
     async def read(self, view: ProgramView) -> ProgramRead:
-        program, settings = view.row, view.settings
-        counts = dict(
-            (
-                await self.session.execute(
-                    select(ScholarshipApplication.status, func.count())
-                    .where(ScholarshipApplication.program_id == program.id)
-                    .group_by(ScholarshipApplication.status)
-                )
-            ).all()
-        )
-        return ProgramRead(
-            id=program.id or 0,
-            event=view.event.slug,
-            timezone=view.event.timezone,
-            budget=Money(amount=view.money(program.budget_minor), currency=program.currency),
-            committed=view.money(program.committed_minor),
-            remaining=view.money(program.budget_minor - program.committed_minor),
-            opens_at=settings["opens_at"],
-            closes_at=settings["closes_at"],
-            opens_at_utc=iso_utc(program.opens_at),
-            closes_at_utc=iso_utc(program.closes_at),
-            award_items=view.award_items,
-            criteria=[CriterionRead(**c) for c in settings.get("criteria", [])],
-            reviews_per_application=view.per_application,
-            screening=view.screening,
-            screening_closes_at=view.local("screening_closes_at"),
-            scoring_opens_at=view.local("scoring_opens_at") or settings["closes_at"],
-            scoring_closes_at=view.local("scoring_closes_at"),
-            regional_targets=dict(settings.get("regional_targets", {})),
-            accept_within_days=view.accept_within_days,
-            questions=view.questions,
-            max_per_item={
-                k: format_amount(v, view.currency)
-                for k, v in amounts_of(settings.get("max_per_item", {}), view.currency).items()
-            },
-            reserved_seats=view.event.reserved_seats,
-            reviewers=view.reviewers,
-            phase=view.phase(self.now),
-            counts={str(status): int(n) for status, n in counts.items()},
-            apply_url=f"{self.settings.base_url}/api/events/{view.event.slug}/scholarship-applications",
-        )
+        counts = (
+            await self.session.execute(
+                select(col(ScholarshipApplication.status), func.count())
+                .where(col(ScholarshipApplication.program_id) == view.row.id)
+                .group_by(col(ScholarshipApplication.status))
+            )
+        ).all()
+        return program_read(view, {str(status): int(n) for status, n in counts}, self.now, self.settings.base_url)

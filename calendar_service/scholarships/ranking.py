@@ -1,4 +1,7 @@
-"""The ranking staff read: weighted scores, spread, rank, slices by region, South/North and language.
+"""The ranking: weighted scores, spread, rank, slices by region, South/North and language.
+
+`load_ranking` ranks a program's applications from the rows, for the ranking
+staff read, allocation and the export alike.
 
 Decisions:
 - Ranked are the applications that were submitted (any status after that)
@@ -18,18 +21,28 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
-from calendar_service.db.tables import ScholarshipApplication
+from calendar_service.db.tables import ScholarshipApplication, ScholarshipReview
 from calendar_service.domain.access import Staff
-from calendar_service.domain.scholarships import Ranked, slice_ranking
-from calendar_service.domain.timezones import iso_utc
+from calendar_service.domain.scholarships import (
+    ApplicationFacts,
+    Ranked,
+    ReviewFacts,
+    decimal_amounts,
+    rank,
+    region_of,
+    slice_ranking,
+    to_number,
+)
 from calendar_service.errors import InvalidInput
 from calendar_service.scholarships.awards import AwardService
-from calendar_service.scholarships.records import ProgramView, Store
-from calendar_service.scholarships.schemas import RankingItem, RankingList
-from calendar_service.scholarships.standings import load_ranking
-from calendar_service.scholarships.views import region_read
+from calendar_service.scholarships.mapping import ranking_item
+from calendar_service.scholarships.program_view import ProgramView
+from calendar_service.scholarships.schemas import RankingList
+from calendar_service.scholarships.store import Store
 from calendar_service.settings import Settings
 
 SORTS: dict[str, Callable[[Ranked, ScholarshipApplication], Any]] = {
@@ -43,8 +56,51 @@ SORTS: dict[str, Callable[[Ranked, ScholarshipApplication], Any]] = {
 }
 
 
-def _text(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:.2f}"
+async def load_ranking(
+    session: AsyncSession, view: ProgramView, *, normalize: bool = False
+) -> tuple[list[Ranked], dict[int, ScholarshipApplication]]:
+    """Every rankable application of the program, best first, and the rows by id."""
+    rows = (
+        await session.scalars(
+            select(ScholarshipApplication).where(
+                col(ScholarshipApplication.program_id) == view.row.id,
+                col(ScholarshipApplication.status) != "draft",
+                col(ScholarshipApplication.screening) != "ineligible",
+            )
+        )
+    ).all()
+    applications = {a.id or 0: a for a in rows}
+    facts = [
+        ApplicationFacts(
+            id=a.id or 0,
+            submitted_at=a.submitted_at or a.created_at,
+            region=region_of(a.country),
+            language=a.language,
+            requested=decimal_amounts(a.requested, view.currency),
+        )
+        for a in rows
+    ]
+    reviews = (
+        await session.scalars(
+            select(ScholarshipReview)
+            .join(ScholarshipApplication, col(ScholarshipApplication.id) == col(ScholarshipReview.application_id))
+            .where(
+                col(ScholarshipApplication.program_id) == view.row.id,
+                col(ScholarshipReview.phase) == "scoring",
+                col(ScholarshipReview.conflict_of_interest).is_(False),
+            )
+        )
+    ).all()
+    # Every review of the program goes in: normalisation learns each reviewer's habits from all of them.
+    review_facts = [
+        ReviewFacts(
+            reviewer_id=r.reviewer_id,
+            application_id=r.application_id,
+            scores={key: to_number(value, f"scores.{key}") for key, value in r.scores.items()},
+        )
+        for r in reviews
+    ]
+    return rank(facts, review_facts, view.criteria, normalize=normalize), applications
 
 
 class RankingService:
@@ -72,44 +128,15 @@ class RankingService:
                 f"sort: '{sort}' is not a sort; use one of {', '.join(SORTS)} (prefix - to reverse)", "sort"
             )
         await self.awards.expire_program(view)
-        ranked, applications = await self.ranked(view, normalize=normalize)
+        ranked, applications = await load_ranking(self.session, view, normalize=normalize)
         if region is not None or language is not None:
             ranked = slice_ranking(ranked, region=region, language=language)
         ranked.sort(key=lambda r: SORTS[key](r, applications[r.application_id]), reverse=sort.startswith("-"))
         return RankingList(
-            items=[self.item(r, applications[r.application_id], view) for r in ranked],
+            items=[ranking_item(r, applications[r.application_id], view) for r in ranked],
             currency=view.currency,
             normalize=normalize,
             region=region,
             language=language,
             sort=sort,
-        )
-
-    async def ranked(
-        self, view: ProgramView, *, normalize: bool = False
-    ) -> tuple[list[Ranked], dict[int, ScholarshipApplication]]:
-        return await load_ranking(self.session, view, normalize=normalize)
-
-    @staticmethod
-    def item(r: Ranked, a: ScholarshipApplication, view: ProgramView) -> RankingItem:
-        return RankingItem(
-            id=a.id or 0,
-            rank=r.rank,
-            overall_rank=r.overall_rank,
-            name=a.name,
-            country=a.country,
-            region=region_read(a.country),
-            language=a.language,
-            status=a.status,  # type: ignore[arg-type]
-            screening=view.screening_of(a),
-            score=_text(r.score),
-            raw_score=_text(r.raw_score),
-            review_count=r.review_count,
-            spread=_text(r.spread),
-            stdev=_text(r.stdev),
-            criterion_means={key: f"{value:.2f}" for key, value in r.criterion_means.items()},
-            requested=dict(a.requested),
-            requested_total=view.money(a.requested_minor),
-            award_total=view.money(a.award_minor) if a.status in ("awarded", "accepted") else None,
-            submitted_at=iso_utc(a.submitted_at) if a.submitted_at else None,
         )

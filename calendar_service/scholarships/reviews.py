@@ -26,23 +26,26 @@ from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from calendar_service.db.tables import ReviewAssignment, ScholarshipApplication, ScholarshipReview
 from calendar_service.domain.access import Staff
-from calendar_service.domain.scholarships import check_scores, screening_outcome
+from calendar_service.domain.scholarships import check_scores, json_number, screening_outcome
 from calendar_service.errors import Conflict, Forbidden, InvalidInput, NotFound
-from calendar_service.scholarships.panels import ReviewerPool
-from calendar_service.scholarships.records import ProgramView, Store, plain_number
-from calendar_service.scholarships.reviews_read import ReviewReader
+from calendar_service.scholarships.program_view import ProgramView
+from calendar_service.scholarships.review_reader import ReviewReader
+from calendar_service.scholarships.reviewer_pool import ReviewerPool
 from calendar_service.scholarships.schemas import (
     AssignmentRead,
     AssignRequest,
     MyReviews,
     ReviewCreate,
     ReviewerRead,
+    ReviewOutcome,
     ReviewResult,
     StaffApplicationRead,
 )
+from calendar_service.scholarships.store import Store
 from calendar_service.staff.audit import AuditLog
 
 
@@ -58,7 +61,7 @@ class ReviewService:
     async def assign(self, slug: str, data: AssignRequest, staff: Staff) -> AssignmentRead:
         view = await self.store.view(slug, lock=True)  # one assignment run per program at a time
         calendar = await self.store.require_editor(staff, view.event)
-        active = {t.id: t for t in await self.pool.active()}
+        active = await self.pool.active()
         if data.reviewers is not None:
             for index, token_id in enumerate(data.reviewers):
                 if token_id not in active:
@@ -78,10 +81,10 @@ class ReviewService:
             )
         applications = (
             await self.session.scalars(
-                select(ScholarshipApplication.id).where(
-                    ScholarshipApplication.program_id == view.row.id,
-                    ScholarshipApplication.status == "submitted",
-                    ScholarshipApplication.screening != "ineligible",
+                select(col(ScholarshipApplication.id)).where(
+                    col(ScholarshipApplication.program_id) == view.row.id,
+                    col(ScholarshipApplication.status) == "submitted",
+                    col(ScholarshipApplication.screening) != "ineligible",
                 )
             )
         ).all()
@@ -106,9 +109,9 @@ class ReviewService:
         """My assignments with the application, my own review and nothing of anyone else's."""
         ids = (
             await self.session.scalars(
-                select(ReviewAssignment.application_id)
-                .where(ReviewAssignment.reviewer_id == staff.id)
-                .order_by(ReviewAssignment.application_id)
+                select(col(ReviewAssignment.application_id))
+                .where(col(ReviewAssignment.reviewer_id) == staff.id)
+                .order_by(col(ReviewAssignment.application_id))
             )
         ).all()
         items = []
@@ -138,6 +141,8 @@ class ReviewService:
         if assigned is None:
             raise Forbidden(f"you are not assigned to review application {application_id}; assign reviewers first")
         calendar = await self.store.calendar_slug(view.event)
+        outcome: ReviewOutcome
+        replacement: int | None = None
         if data.conflict_of_interest:
             replacement = await self._conflict(application, view, staff, assigned, data.comment)
             outcome = "conflict_declared"
@@ -147,10 +152,10 @@ class ReviewService:
             )
         elif data.eligible is not None:
             await self._screen(application, view, staff, data)
-            outcome, replacement = "screened", None
+            outcome = "screened"
         elif data.scores is not None:
             await self._score(application, view, staff, data)
-            outcome, replacement = "scored", None
+            outcome = "scored"
         else:
             raise InvalidInput("scores: send scores, eligible (screening) or conflict_of_interest: true", "scores")
         self.audit.record(
@@ -163,7 +168,7 @@ class ReviewService:
         )
         read = None if outcome == "conflict_declared" else await self.reader.read(application, view, staff, "blind")
         return ReviewResult(
-            outcome=outcome,  # type: ignore[arg-type]
+            outcome=outcome,
             application=read,
             replacement_reviewer=replacement,
             screening=view.screening_of(application),
@@ -177,20 +182,23 @@ class ReviewService:
         return await self.store.application(application_id, lock=lock)
 
     async def _assignment(self, application_id: int, reviewer_id: int) -> ReviewAssignment | None:
-        return await self.session.scalar(
+        assignment = await self.session.scalar(
             select(ReviewAssignment).where(
-                ReviewAssignment.application_id == application_id, ReviewAssignment.reviewer_id == reviewer_id
+                col(ReviewAssignment.application_id) == application_id,
+                col(ReviewAssignment.reviewer_id) == reviewer_id,
             )
         )
+        return assignment
 
     async def _mine(self, application_id: int, reviewer_id: int, phase: str) -> ScholarshipReview | None:
-        return await self.session.scalar(
+        review = await self.session.scalar(
             select(ScholarshipReview).where(
-                ScholarshipReview.application_id == application_id,
-                ScholarshipReview.reviewer_id == reviewer_id,
-                ScholarshipReview.phase == phase,
+                col(ScholarshipReview.application_id) == application_id,
+                col(ScholarshipReview.reviewer_id) == reviewer_id,
+                col(ScholarshipReview.phase) == phase,
             )
         )
+        return review
 
     async def _screen(
         self, application: ScholarshipApplication, view: ProgramView, staff: Staff, data: ReviewCreate
@@ -226,9 +234,12 @@ class ReviewService:
     async def _rescreen(self, application: ScholarshipApplication, view: ProgramView) -> None:
         votes = (
             await self.session.scalars(
-                select(ScholarshipReview.eligible)
-                .where(ScholarshipReview.application_id == application.id, ScholarshipReview.phase == "screening")
-                .order_by(ScholarshipReview.created_at, ScholarshipReview.id)
+                select(col(ScholarshipReview.eligible))
+                .where(
+                    col(ScholarshipReview.application_id) == application.id,
+                    col(ScholarshipReview.phase) == "screening",
+                )
+                .order_by(col(ScholarshipReview.created_at), col(ScholarshipReview.id))
             )
         ).all()
         application.screening = screening_outcome([bool(v) for v in votes], view.per_application)
@@ -254,7 +265,7 @@ class ReviewService:
                 f"screening: only applications screened eligible are scored; this one is {application.screening}",
                 "screening",
             )
-        scores = {key: plain_number(v) for key, v in check_scores(view.criteria, data.scores or {}).items()}
+        scores = {key: json_number(v) for key, v in check_scores(view.criteria, data.scores or {}).items()}
         review = await self._mine(application.id or 0, staff.id, "scoring")
         if review is None:
             review = ScholarshipReview(
@@ -279,8 +290,8 @@ class ReviewService:
         await self.session.delete(assigned)
         await self.session.execute(
             delete(ScholarshipReview).where(
-                ScholarshipReview.application_id == application.id,  # type: ignore[arg-type]
-                ScholarshipReview.reviewer_id == staff.id,  # type: ignore[arg-type]
+                col(ScholarshipReview.application_id) == application.id,
+                col(ScholarshipReview.reviewer_id) == staff.id,
             )
         )
         self.session.add(
@@ -297,7 +308,7 @@ class ReviewService:
         await self.session.flush()
         if view.screening:
             await self._rescreen(application, view)
-        active = [t.id for t in await self.pool.active() if view.reviewers is None or t.id in view.reviewers]
-        result = await self.pool.fill(view, [application.id or 0], [i for i in active if i is not None])
+        active = [i for i in await self.pool.active() if view.reviewers is None or i in view.reviewers]
+        result = await self.pool.fill(view, [application.id or 0], active)
         added = result.added.get(application.id or 0, [])
         return added[0] if added else None

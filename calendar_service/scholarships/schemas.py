@@ -14,8 +14,17 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 from calendar_service.wire import LocalTime, Question
 
 ApplicationStatus = Literal["draft", "submitted", "awarded", "accepted", "declined", "expired", "not_awarded"]
+ReviewOutcome = Literal["screened", "scored", "conflict_declared"]
 Item = Annotated[str, Meta(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$")]
 LongText = Annotated[str, Meta(max_length=10_000)]
+# An application's fields, written by ApplicationCreate and ApplicationUpdate alike.
+Name = Annotated[str, Meta(min_length=1, max_length=200)]
+Email = Annotated[str, Meta(min_length=3, max_length=320)]
+Country = Annotated[str, Meta(min_length=1, max_length=8)]
+Affiliation = Annotated[str, Meta(max_length=300)]
+Language = Annotated[str, Meta(max_length=64)]
+Amounts = Annotated[dict[str, Any], Meta(max_length=20)]
+Answers = Annotated[dict[str, Any], Meta(max_length=50)]
 Number = int | float
 
 
@@ -93,18 +102,18 @@ class ProgramRead(Struct, kw_only=True):
 
 
 class ApplicationCreate(Struct, forbid_unknown_fields=True):
-    name: Annotated[str, Meta(min_length=1, max_length=200)]
-    email: Annotated[str, Meta(min_length=3, max_length=320)]
-    country: Annotated[str, Meta(min_length=1, max_length=8)]
+    name: Name
+    email: Email
+    country: Country
     consent: bool
-    affiliation: Annotated[str, Meta(max_length=300)] = ""
-    language: Annotated[str, Meta(max_length=64)] | None = None
+    affiliation: Affiliation = ""
+    language: Language | None = None
     motivation: LongText = ""
     contribution: LongText = ""
-    requested: Annotated[dict[str, Any], Meta(max_length=20)] = msgspec.field(default_factory=dict)
+    requested: Amounts = msgspec.field(default_factory=dict)
     currency: str | None = None
     would_attend_without_support: bool = False
-    answers: Annotated[dict[str, Any], Meta(max_length=50)] = msgspec.field(default_factory=dict)
+    answers: Answers = msgspec.field(default_factory=dict)
     share_with_partners: bool = False
     draft: bool = False
 
@@ -112,17 +121,17 @@ class ApplicationCreate(Struct, forbid_unknown_fields=True):
 class ApplicationUpdate(Struct, forbid_unknown_fields=True):
     """A draft's fields; what is left out stays as it was."""
 
-    name: Annotated[str, Meta(min_length=1, max_length=200)] | UnsetType = UNSET
-    email: Annotated[str, Meta(min_length=3, max_length=320)] | UnsetType = UNSET
-    country: Annotated[str, Meta(min_length=1, max_length=8)] | UnsetType = UNSET
-    affiliation: Annotated[str, Meta(max_length=300)] | UnsetType = UNSET
-    language: Annotated[str, Meta(max_length=64)] | None | UnsetType = UNSET
+    name: Name | UnsetType = UNSET
+    email: Email | UnsetType = UNSET
+    country: Country | UnsetType = UNSET
+    affiliation: Affiliation | UnsetType = UNSET
+    language: Language | None | UnsetType = UNSET
     motivation: LongText | UnsetType = UNSET
     contribution: LongText | UnsetType = UNSET
-    requested: Annotated[dict[str, Any], Meta(max_length=20)] | UnsetType = UNSET
+    requested: Amounts | UnsetType = UNSET
     currency: str | None | UnsetType = UNSET
     would_attend_without_support: bool | UnsetType = UNSET
-    answers: Annotated[dict[str, Any], Meta(max_length=50)] | UnsetType = UNSET
+    answers: Answers | UnsetType = UNSET
     share_with_partners: bool | UnsetType = UNSET
     consent: bool | UnsetType = UNSET
 
@@ -226,7 +235,7 @@ class MyReviews(Struct, kw_only=True):
 
 
 class ReviewResult(Struct, kw_only=True):
-    outcome: Literal["screened", "scored", "conflict_declared"]
+    outcome: ReviewOutcome
     application: StaffApplicationRead | None
     replacement_reviewer: int | None = None
     screening: str | None = None
@@ -281,7 +290,7 @@ class RankingList(Struct, kw_only=True):
 
 
 class AwardCreate(Struct, forbid_unknown_fields=True):
-    amounts: Annotated[dict[str, Any], Meta(max_length=20)]
+    amounts: Amounts
 
 
 class BudgetRead(Struct, kw_only=True):

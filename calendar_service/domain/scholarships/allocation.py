@@ -24,13 +24,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_UP, Decimal
 
-from calendar_service.domain.scholarships.money import quantum
+from calendar_service.domain.scholarships.money import ZERO, quantum
 from calendar_service.domain.scholarships.ranking import Ranked
 from calendar_service.domain.scholarships.regions import NORTH, SOUTH, UN_REGIONS, canonical_label
 from calendar_service.domain.scholarships.rubric import to_number
 from calendar_service.errors import InvalidInput
-
-ZERO = Decimal(0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,13 +21,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from calendar_service.domain.scholarships.money import format_amount, parse_amount
+from calendar_service.domain.scholarships.money import ZERO, format_amount, parse_amount
 from calendar_service.errors import Conflict, InvalidInput
 
 AwardStatus = Literal["awarded", "accepted", "declined", "expired"]
 AWARD_STATUSES: tuple[AwardStatus, ...] = ("awarded", "accepted", "declined", "expired")
 COMMITTING: frozenset[str] = frozenset({"awarded", "accepted"})
-ZERO = Decimal(0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,9 @@ Decisions:
   is `Decimal("1500.00")` and sums compare exactly.
 - Size is bounded: at most 12 integer digits (just under a trillion), so a
   database column `Numeric(16, 4)` holds any amount in any currency here.
+- Tables hold totals as integer minor units (`to_minor`: 1500.00 USD is
+  150000, 1500 JPY is 1500) and per-item amounts as the API's decimal strings
+  (`format_amounts`); `from_minor` and `decimal_amounts` read them back.
 - The currency table lists the circulating currencies of ISO 4217 list one
   (as published in the datasets/country-codes snapshot of May 2026);
   fund codes (BOV, CLF, XDR…) and precious metals (XAU…) are refused, since
@@ -21,10 +24,12 @@ Decisions:
 """
 
 import re
+from collections.abc import Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from calendar_service.errors import InvalidInput
 
+ZERO = Decimal(0)
 MAX_INTEGER_DIGITS = 12
 MAX_AMOUNT = Decimal(10**MAX_INTEGER_DIGITS - 1)
 
@@ -105,3 +110,30 @@ def format_amount(amount: Decimal, currency: str, *, with_code: bool = False) ->
     code = check_currency(currency)
     text = f"{amount.quantize(quantum(CURRENCY_EXPONENTS[code]), rounding=ROUND_HALF_EVEN):f}"
     return f"{text} {code}" if with_code else text
+
+
+def format_amounts(amounts: Mapping[str, Decimal], currency: str) -> dict[str, str]:
+    """Per-item amounts as the API's decimal strings (`{"travel": "800.00"}`), in the given order."""
+    return {item: format_amount(value, currency) for item, value in amounts.items()}
+
+
+def decimal_amounts(texts: Mapping[str, object], currency: str) -> dict[str, Decimal]:
+    """Per-item amounts written by `format_amounts` (`{"travel": "800.00"}`) as Decimals of the currency."""
+    exponent = exponent_of(currency)
+    return {item: Decimal(str(value)).quantize(quantum(exponent)) for item, value in texts.items()}
+
+
+def to_minor(amount: Decimal, currency: str) -> int:
+    """An amount in integer minor units: 1500.00 USD is 150000, 1500 JPY is 1500."""
+    return int(amount.scaleb(exponent_of(currency)))
+
+
+def from_minor(minor: int, currency: str) -> Decimal:
+    """Minor units back as an amount quantized to the currency: 150000 USD is 1500.00."""
+    exponent = exponent_of(currency)
+    return Decimal(minor).scaleb(-exponent).quantize(quantum(exponent))
+
+
+def format_minor(minor: int, currency: str) -> str:
+    """Minor units as the API's decimal string: 150000 USD is "1500.00"."""
+    return format_amount(from_minor(minor, currency), currency)

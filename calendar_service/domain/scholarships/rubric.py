@@ -59,6 +59,11 @@ def to_number(value: object, field: str) -> Decimal:
     return number
 
 
+def json_number(value: Decimal) -> int | float:
+    """A number `to_number` checked, as a JSON number that reads back to the same Decimal (floats via repr)."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
 def check_rubric(criteria: Sequence[Criterion], field: str = "criteria") -> tuple[Criterion, ...]:
     """The rubric as given, once every rule holds; errors name `criteria[i].<attr>`."""
     if not criteria:

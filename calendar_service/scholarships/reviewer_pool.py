@@ -4,10 +4,11 @@ from datetime import datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from calendar_service.db.tables import ReviewAssignment, ScholarshipApplication, ScholarshipReview, StaffToken
 from calendar_service.domain.scholarships import Assignment, assign_reviewers
-from calendar_service.scholarships.records import ProgramView
+from calendar_service.scholarships.program_view import ProgramView
 
 
 class ReviewerPool:
@@ -19,17 +20,17 @@ class ReviewerPool:
         """Bring `application_ids` up to strength; loads count every assignment in the program."""
         existing: dict[int, set[int]] = {a: set() for a in application_ids}
         rows = await self.session.execute(
-            select(ReviewAssignment.application_id, ReviewAssignment.reviewer_id)
-            .join(ScholarshipApplication, ScholarshipApplication.id == ReviewAssignment.application_id)  # type: ignore[arg-type]
-            .where(ScholarshipApplication.program_id == view.row.id)
+            select(col(ReviewAssignment.application_id), col(ReviewAssignment.reviewer_id))
+            .join(ScholarshipApplication, col(ScholarshipApplication.id) == col(ReviewAssignment.application_id))
+            .where(col(ScholarshipApplication.program_id) == view.row.id)
         )
         for application_id, reviewer_id in rows.all():
             existing.setdefault(application_id, set()).add(reviewer_id)
         conflicts = (
             await self.session.execute(
-                select(ScholarshipReview.reviewer_id, ScholarshipReview.application_id).where(
-                    ScholarshipReview.phase == "conflict",
-                    ScholarshipReview.application_id.in_(application_ids),  # type: ignore[attr-defined]
+                select(col(ScholarshipReview.reviewer_id), col(ScholarshipReview.application_id)).where(
+                    col(ScholarshipReview.phase) == "conflict",
+                    col(ScholarshipReview.application_id).in_(application_ids),
                 )
             )
         ).all()
@@ -52,9 +53,9 @@ class ReviewerPool:
         """(reviewer, application) pairs where the reviewer's token names the applicant's own email."""
         emails = (
             await self.session.execute(
-                select(StaffToken.id, StaffToken.email).where(
-                    StaffToken.id.in_(pool),  # type: ignore[union-attr]
-                    StaffToken.email.is_not(None),  # type: ignore[union-attr]
+                select(col(StaffToken.id), col(StaffToken.email)).where(
+                    col(StaffToken.id).in_(pool),
+                    col(StaffToken.email).is_not(None),
                 )
             )
         ).all()
@@ -64,24 +65,24 @@ class ReviewerPool:
         if not reviewers or not application_ids:
             return set()
         applicants = await self.session.execute(
-            select(ScholarshipApplication.id, ScholarshipApplication.email_key).where(
-                ScholarshipApplication.id.in_(application_ids),  # type: ignore[union-attr]
-                ScholarshipApplication.email_key.in_(list(reviewers)),  # type: ignore[attr-defined]
+            select(col(ScholarshipApplication.id), col(ScholarshipApplication.email_key)).where(
+                col(ScholarshipApplication.id).in_(application_ids),
+                col(ScholarshipApplication.email_key).in_(list(reviewers)),
             )
         )
         return {(reviewer, app_id) for app_id, key in applicants for reviewer in reviewers[key]}
 
-    async def active(self) -> list[StaffToken]:
-        return list(
-            (
-                await self.session.scalars(
-                    select(StaffToken)
-                    .where(
-                        StaffToken.role == "reviewer",
-                        StaffToken.revoked_at.is_(None),  # type: ignore[union-attr]
-                        or_(StaffToken.expires_at.is_(None), StaffToken.expires_at > self.now),  # type: ignore[union-attr,operator]
-                    )
-                    .order_by(StaffToken.id)
+    async def active(self) -> dict[int, StaffToken]:
+        """The reviewer tokens that may review now (not revoked, not expired), by id, in id order."""
+        rows = (
+            await self.session.scalars(
+                select(StaffToken)
+                .where(
+                    col(StaffToken.role) == "reviewer",
+                    col(StaffToken.revoked_at).is_(None),
+                    or_(col(StaffToken.expires_at).is_(None), col(StaffToken.expires_at) > self.now),
                 )
-            ).all()
-        )
+                .order_by(col(StaffToken.id))
+            )
+        ).all()
+        return {token.id: token for token in rows if token.id is not None}

@@ -14,13 +14,13 @@ from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from calendar_service.db.tables import ReviewAssignment, ScholarshipApplication, ScholarshipReview, StaffToken
 from calendar_service.domain.access import Staff
-from calendar_service.domain.timezones import iso_utc
-from calendar_service.scholarships.records import ProgramView
+from calendar_service.scholarships.mapping import award_read, review_read, staff_application_read
+from calendar_service.scholarships.program_view import ProgramView
 from calendar_service.scholarships.schemas import ReviewRead, StaffApplicationRead
-from calendar_service.scholarships.views import award_read, criteria_read, region_read, review_read
 
 Others = Literal["all", "blind", "none"]
 
@@ -36,14 +36,16 @@ class ReviewReader:
         rows = (
             await self.session.scalars(
                 select(ScholarshipReview)
-                .where(ScholarshipReview.application_id == application.id)
-                .order_by(ScholarshipReview.created_at, ScholarshipReview.id)
+                .where(col(ScholarshipReview.application_id) == application.id)
+                .order_by(col(ScholarshipReview.created_at), col(ScholarshipReview.id))
             )
         ).all()
         assigned = sorted(
             (
                 await self.session.scalars(
-                    select(ReviewAssignment.reviewer_id).where(ReviewAssignment.application_id == application.id)
+                    select(col(ReviewAssignment.reviewer_id)).where(
+                        col(ReviewAssignment.application_id) == application.id
+                    )
                 )
             ).all()
         )
@@ -62,32 +64,16 @@ class ReviewReader:
         def as_read(review: ScholarshipReview) -> ReviewRead:
             return review_read(review, names.get(review.reviewer_id, ""), view)
 
-        return StaffApplicationRead(
-            id=application.id or 0,
-            event=view.event.slug,
-            status=application.status,  # type: ignore[arg-type]
-            screening=view.screening_of(application),
-            name=application.name,
-            email=application.email if others == "all" else "",
-            country=application.country,
-            region=region_read(application.country),
-            affiliation=application.affiliation,
-            language=application.language,
-            motivation=application.motivation,
-            contribution=application.contribution,
-            requested=dict(application.requested),
-            requested_total=view.money(application.requested_minor),
-            currency=view.currency,
-            would_attend_without_support=application.would_attend_without_support,
-            answers=application.answers,
-            share_with_partners=application.share_with_partners,
-            submitted_at=iso_utc(application.submitted_at) if application.submitted_at else None,
-            award=award_read(application, view) if others == "all" else None,
-            criteria=criteria_read(view),
+        full = others == "all"
+        return staff_application_read(
+            application,
+            view,
+            email=application.email if full else "",
+            award=award_read(application, view) if full else None,
             my_review=as_read(own) if own else None,
             reviews=[as_read(r) for r in shown],
             hidden_reviews=hidden,
-            reviewers=assigned if others == "all" else [],
+            reviewers=assigned if full else [],
             can_review=self._can_review(application, view, viewer, assigned, mine),
         )
 
@@ -123,6 +109,6 @@ class ReviewReader:
         if not ids:
             return {}
         rows = await self.session.execute(
-            select(StaffToken.id, StaffToken.name).where(StaffToken.id.in_(ids))  # type: ignore[union-attr]
+            select(col(StaffToken.id), col(StaffToken.name)).where(col(StaffToken.id).in_(ids))
         )
         return {i: n for i, n in rows.all() if i is not None}
