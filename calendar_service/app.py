@@ -182,7 +182,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             "pages": Provide(provide_page_service, sync_to_thread=False),
             "attendee_export": Provide(provide_attendee_export, sync_to_thread=False),
             "staff_admin": Provide(provide_staff_admin, sync_to_thread=False),
-            "registrations": Provide(deps.provide_registration_service, sync_to_thread=False),
+            "registrations": Provide(registration_deps.provide_registration_service, sync_to_thread=False),
             "registration_desk": Provide(registration_deps.provide_registration_desk, sync_to_thread=False),
             "staff_desk": Provide(registration_deps.provide_staff_desk, sync_to_thread=False),
             "retention": Provide(registration_deps.provide_retention, sync_to_thread=False),

@@ -12,10 +12,10 @@ from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
 
 from calendar_service.domain import registration as rules
 from calendar_service.domain.access import ADMIN_ONLY, ORGANIZERS, PUBLIC_WRITE, Staff
+from calendar_service.notifications.outbox_view import OutboxList, OutboxView
 from calendar_service.params import RowId
 from calendar_service.registrations.attendance import AttendanceService
 from calendar_service.registrations.batch import RegistrationDesk, Ticket
-from calendar_service.registrations.outbox_view import OutboxList, OutboxView
 from calendar_service.registrations.retention import RetentionService
 from calendar_service.registrations.schemas import (
     AttendanceMark,

@@ -2,8 +2,8 @@
 
 - `registration_desk`: the process's desk for new registrations (group commit, `batch.py`),
   made once at startup and kept in the application state.
-- `staff_desk`, `retention`, `attendance`: one per request, on the request's session.
-  (`registrations`, the person-facing `RegistrationService`, is provided by the web shell.)
+- `registrations` (the person-facing `RegistrationService`), `staff_desk`, `retention`,
+  `attendance`: one per request, on the request's session.
 """
 
 from datetime import datetime
@@ -18,6 +18,12 @@ from calendar_service.registrations.retention import RetentionService
 from calendar_service.registrations.service import RegistrationService
 from calendar_service.registrations.staff_desk import StaffDesk
 from calendar_service.settings import Settings
+
+
+def provide_registration_service(
+    db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings], now: NamedDependency[datetime]
+) -> RegistrationService:
+    return RegistrationService(db_session, settings, now)
 
 
 def provide_registration_desk(state: State) -> RegistrationDesk:

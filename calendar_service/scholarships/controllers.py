@@ -11,6 +11,7 @@ from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK
 
 from calendar_service.domain.access import ORGANIZERS, PUBLIC_WRITE, REVIEWERS, Staff
+from calendar_service.domain.compression import SKIP_APP_COMPRESSION
 from calendar_service.params import RowId
 from calendar_service.scholarships.allocation import AllocationService
 from calendar_service.scholarships.applications import ApplicationService
@@ -212,7 +213,7 @@ class ProgramController(Controller):
     @get(
         "/api/staff/events/{slug:str}/scholarships",
         operation_id="ExportScholarships",
-        opt={**ORGANIZERS, "skip_compression": True},
+        opt={**ORGANIZERS, **SKIP_APP_COMPRESSION},
     )
     async def export(
         self,

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from calendar_service.domain.access import Staff, require_role
 from calendar_service.events.service import EventService
-from calendar_service.registrations.outbox_view import OutboxView
+from calendar_service.notifications.outbox_view import OutboxView
 from calendar_service.registrations.service import RegistrationService
 from calendar_service.settings import Settings
 from calendar_service.staff.tokens import TokenService
@@ -61,12 +61,6 @@ async def provide_optional_staff(
     if header is None:
         return None
     return await TokenService(db_session).authenticate(header, request.app.state.clock())
-
-
-def provide_registration_service(
-    db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings], now: NamedDependency[datetime]
-) -> RegistrationService:
-    return RegistrationService(db_session, settings, now)
 
 
 def provide_outbox_view(db_session: NamedDependency[AsyncSession]) -> OutboxView:
