@@ -351,3 +351,42 @@ async def test_feed_queries_do_not_grow_with_events(
         sa_event.remove(engine, "before_cursor_execute", count)
     assert with_sixteen == with_one
     assert on_poll <= 2
+
+
+def unfolded_lines(body: bytes) -> list[str]:
+    return body.decode("utf-8").replace("\r\n ", "").split("\r\n")
+
+
+TRICKY_TEXT = "Events, forums; courses \\ workshops\nand more"
+TRICKY_ESCAPED = "Events\\, forums\\; courses \\\\ workshops\\nand more"
+
+
+async def test_calendar_name_and_description_are_escaped_as_text(
+    client: AsyncTestClient[Litestar], admin_headers: dict[str, str]
+) -> None:
+    created = await client.post(
+        "/api/calendars",
+        json={"slug": "tricky", "name": "Advocacy, policy; law", "description": TRICKY_TEXT},
+        headers=admin_headers,
+    )
+    assert created.status_code == 201, created.text
+    body = (await client.get("/calendars/tricky.ics")).content
+    lines = unfolded_lines(body)
+    assert f"X-WR-CALDESC:{TRICKY_ESCAPED}" in lines
+    assert f"DESCRIPTION:{TRICKY_ESCAPED}" in lines
+    assert "X-WR-CALNAME:Advocacy\\, policy\\; law" in lines
+    assert "NAME:Advocacy\\, policy\\; law" in lines
+    assert parsers.calendar_text(body, "X-WR-CALDESC") == {"icalendar": TRICKY_TEXT, "vobject": TRICKY_TEXT}
+    assert parsers.calendar_text(body, "X-WR-CALNAME") == {
+        "icalendar": "Advocacy, policy; law",
+        "vobject": "Advocacy, policy; law",
+    }
+
+
+async def test_single_event_download_escapes_its_title_as_calendar_name(
+    client: AsyncTestClient[Litestar], create_event: EventFactory
+) -> None:
+    event = await create_event(title="Wiki, Week; Brussels")
+    body = (await client.get(f"/events/{event['slug']}.ics")).content
+    assert "X-WR-CALNAME:Wiki\\, Week\\; Brussels" in unfolded_lines(body)
+    assert parsers.calendar_text(body, "X-WR-CALNAME")["vobject"] == "Wiki, Week; Brussels"
