@@ -330,6 +330,12 @@ def expand_icaljs(ics: bytes, start: datetime, end: datetime) -> list[Instance]:
 # --------------------------------------------------------------------------- calendar properties
 
 
+def unfolded_lines(ics: bytes | str) -> list[str]:
+    """The content lines of an iCalendar text, folds undone (RFC 5545 3.1), split at CRLF."""
+    text = ics.decode("utf-8") if isinstance(ics, bytes) else ics
+    return text.replace("\r\n ", "").split("\r\n")
+
+
 def calendar_text(ics: bytes, name: str) -> dict[str, str | None]:
     """A VCALENDAR TEXT property (NAME, X-WR-CALDESC …) as icalendar and vobject read it back.
 

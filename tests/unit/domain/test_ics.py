@@ -9,12 +9,8 @@ TRICKY = "Events, forums; courses\\workshops\nand more"
 ESCAPED = "Events\\, forums\\; courses\\\\workshops\\nand more"
 
 
-def unfolded_lines(body: bytes) -> list[str]:
-    return body.decode("utf-8").replace("\r\n ", "").split("\r\n")
-
-
 def header_lines(name: str, description: str = "") -> list[str]:
-    return unfolded_lines(assemble(FeedHeader(name=name, description=description), [], []))
+    return parsers.unfolded_lines(assemble(FeedHeader(name=name, description=description), [], []))
 
 
 def test_calendar_description_with_a_comma_is_escaped() -> None:

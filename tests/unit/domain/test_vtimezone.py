@@ -22,6 +22,7 @@ from calendar_service.domain import vtimezone as vtimezone_module
 from calendar_service.domain.timezones import get_zone
 from calendar_service.domain.vtimezone import vtimezone, vtimezone_bytes
 from calendar_service.errors import InvalidInput, UnknownTimeZone
+from tests.support import parsers
 
 ZONES = [
     "Europe/Brussels",
@@ -84,14 +85,10 @@ def vobject_zone(text: str) -> tzinfo:
     return zone
 
 
-def unfolded_lines(text: str) -> list[str]:
-    return text.replace("\r\n ", "").split("\r\n")
-
-
 def observances(text: str) -> list[dict[str, str]]:
     """Each STANDARD/DAYLIGHT block as {"KIND": ..., property name: value}."""
     blocks: list[dict[str, str]] = []
-    for line in unfolded_lines(text):
+    for line in parsers.unfolded_lines(text):
         name, _, value = line.partition(":")
         if name == "BEGIN" and value in ("STANDARD", "DAYLIGHT"):
             blocks.append({"KIND": value})
@@ -236,7 +233,7 @@ def test_vobject_utc_conversion_next_to_standard_offset_changes(zone_name: str) 
 def test_block_shape_is_safe_for_every_reader(zone_name: str, span: str) -> None:
     first, last, _ = SPANS[span]
     text = calendar_text(zone_name, first, last)
-    lines = unfolded_lines(text)
+    lines = parsers.unfolded_lines(text)
     assert [line for line in lines if line.startswith("TZID")] == [f"TZID:{zone_name}"]
     for line in lines:
         name = line.split(":")[0].split(";")[0]
