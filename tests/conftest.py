@@ -9,27 +9,25 @@ it is a failure.
 import asyncio
 import os
 from collections.abc import AsyncIterator, Callable, Iterator
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import datetime
 from typing import Any
 
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlmodel import SQLModel
 
 from calendar_service.app import create_app
-from calendar_service.db.engine import create_engine, create_session_maker
+from calendar_service.db.engine import create_engine
 from calendar_service.db.migrate import upgrade
-from calendar_service.db.tables import Calendar
 from calendar_service.settings import Settings, normalize_database_url
-from calendar_service.staff.tokens import TokenService
 from tests.support import postgres
+from tests.support.clock import FIXED_NOW
+from tests.support.tokens import bearer, make_token
 
 pytest_plugins = ["tests.support.factories"]
 
-FIXED_NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
@@ -115,35 +113,14 @@ async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
         yield test_client
 
 
-async def make_token(url: str, role: str, calendars: list[str] | None = None) -> str:
-    engine = create_engine(url, pool=False)
-    try:
-        async with create_session_maker(engine)() as session, session.begin():
-            for slug in calendars or []:  # a token may only name calendars that exist
-                if await session.scalar(select(Calendar.id).where(Calendar.slug == slug)) is None:
-                    session.add(
-                        Calendar(slug=slug, name=slug, timezone="UTC", created_at=FIXED_NOW, updated_at=FIXED_NOW)
-                    )
-            await session.flush()
-            _, token = await TokenService(session).create(
-                name=f"test {role}", role=role, calendars=calendars or [], now=FIXED_NOW
-            )
-    finally:
-        await engine.dispose()
-    return token
-
-
 @pytest.fixture
 async def admin_headers(clean_db: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {await make_token(clean_db, 'admin')}"}
+    return bearer(await make_token(clean_db, "admin"))
 
 
 @pytest.fixture
 def token_factory(clean_db: str) -> Callable[..., Any]:
     async def factory(role: str, calendars: list[str] | None = None) -> dict[str, str]:
-        return {"Authorization": f"Bearer {await make_token(clean_db, role, calendars)}"}
+        return bearer(await make_token(clean_db, role, calendars))
 
     return factory
-
-
-FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"

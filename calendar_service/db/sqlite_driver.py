@@ -17,7 +17,7 @@ checks the behaviour SQLAlchemy needs.
 """
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import aiosqlite
@@ -30,6 +30,8 @@ class OneHopCursor:
 
     def __init__(self, connection: "OneHopConnection") -> None:
         self._connection = connection
+        # aiosqlite's `_execute` (fn(*args) on the connection's thread) is untyped; this is its type.
+        self._on_thread: Callable[..., Awaitable[Any]] = connection._execute
         self._cursor: sqlite3.Cursor | None = None  # open only while rows remain
         self._rows: list[Any] = []
         self.description: Any = None
@@ -59,12 +61,12 @@ class OneHopCursor:
 
     async def execute(self, sql: str, parameters: Any = None) -> "OneHopCursor":
         await self.close()
-        await self._connection._execute(self._run, sql, parameters, False)
+        await self._on_thread(self._run, sql, parameters, False)
         return self
 
     async def executemany(self, sql: str, parameters: Any) -> "OneHopCursor":
         await self.close()
-        await self._connection._execute(self._run, sql, parameters, True)
+        await self._on_thread(self._run, sql, parameters, True)
         return self
 
     def _more(self, size: int | None) -> list[Any]:
@@ -82,7 +84,7 @@ class OneHopCursor:
         taken, self._rows = self._rows, []
         if self._cursor is not None:
             wanted = None if size is None else size - len(taken)
-            taken += await self._connection._execute(self._more, wanted)
+            taken += await self._on_thread(self._more, wanted)
         return taken
 
     async def fetchall(self) -> Sequence[Any]:
@@ -99,11 +101,11 @@ class OneHopCursor:
         self._rows = []
         if self._cursor is not None:
             cursor, self._cursor = self._cursor, None
-            await self._connection._execute(cursor.close)
+            await self._on_thread(cursor.close)
 
 
 class OneHopConnection(aiosqlite.Connection):
-    async def cursor(self) -> OneHopCursor:  # type: ignore[override]
+    async def cursor(self) -> OneHopCursor:  # type: ignore[override]  # aiosqlite returns its own Cursor
         """No hop: the sqlite3 cursor is made on the thread, with the first statement."""
         return OneHopCursor(self)
 

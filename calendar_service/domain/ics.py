@@ -17,13 +17,14 @@ Decisions:
   STATUS:CANCELLED and a raised SEQUENCE, so clients remove them.
 - Private join links go only into personal renderings (`include_join_link`).
 - One EXDATE/RDATE per line: some parsers read only the first value of a list.
+- Every TEXT value is escaped (RFC 5545 3.3.11), the X-WR-* ones too.
 """
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from icalendar import Calendar, Event, vRecur
+from icalendar import Calendar, Event, vRecur, vText
 
 from calendar_service.domain.recurrence import exact_duration, is_occurrence
 from calendar_service.domain.timezones import classify, get_zone, to_utc_lenient
@@ -209,11 +210,13 @@ def _header(header: FeedHeader) -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("method", header.method)
     if header.method == "PUBLISH":  # a feed: name and refresh hints; an iTIP message has neither
-        cal.add("name", header.name)
-        cal.add("x-wr-calname", header.name)
+        # icalendar writes a property it has no type for (X-WR-*, and RFC 7986's NAME) verbatim:
+        # these are TEXT, so they go in as vText and come out escaped (RFC 5545 3.3.11).
+        cal.add("name", vText(header.name))
+        cal.add("x-wr-calname", vText(header.name))
         if header.description:
             cal.add("description", header.description)
-            cal.add("x-wr-caldesc", header.description)
+            cal.add("x-wr-caldesc", vText(header.description))
         if header.url:
             cal.add("source", header.url, parameters={"VALUE": "URI"})
         cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})

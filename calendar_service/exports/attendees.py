@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from calendar_service.db.tables import Calendar, Event, Registration
 from calendar_service.domain import registration as rules
@@ -83,7 +84,7 @@ class AttendeeExport:
             raise InvalidInput(f"status: use one of {', '.join(rules.STATUSES)}", "status")
         if mode is not None and mode not in MODES:
             raise InvalidInput(f"mode: use one of {', '.join(MODES)}", "mode")
-        event = await self.session.scalar(select(Event).where(Event.slug == slug))
+        event = await self.session.scalar(select(Event).where(col(Event.slug) == slug))
         if event is None:
             raise NotFound(f"no event '{slug}'; GET /api/events lists events")
         calendar = await self.session.get_one(Calendar, event.calendar_id)

@@ -20,24 +20,31 @@ from typing import Any
 from msgspec.json import decode as decode_json
 from sqlalchemy import Select, String, bindparam, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from calendar_service.db.tables import Registration, SessionAttendance
 from calendar_service.domain.attendance import Programme
 from calendar_service.domain.exports import cell_text
 
 PAGE = 1000
-RAW_ON_SQLITE = frozenset({"created_at", "confirmed_at", "attended_at", "answers"})
 COLUMNS = (
-    Registration.id,
-    Registration.name,
-    Registration.email,
-    Registration.status,
-    Registration.attendance_mode,
-    Registration.scholarship,
-    Registration.created_at,
-    Registration.confirmed_at,
-    Registration.attended_at,
-    Registration.answers,
+    col(Registration.id),
+    col(Registration.name),
+    col(Registration.email),
+    col(Registration.status),
+    col(Registration.attendance_mode),
+    col(Registration.scholarship),
+    col(Registration.created_at),
+    col(Registration.confirmed_at),
+    col(Registration.attended_at),
+    col(Registration.answers),
+)
+# Read as their stored text on SQLite: UTC times for `Times` to slice, JSON for msgspec.
+RAW_ON_SQLITE = (
+    col(Registration.created_at),
+    col(Registration.confirmed_at),
+    col(Registration.attended_at),
+    col(Registration.answers),
 )
 Page = list[list[object]]
 
@@ -49,17 +56,17 @@ class Selection:
         self.event_id, self.status, self.mode = event_id, status, mode
 
     def filters(self) -> list[Any]:
-        found = [Registration.event_id == self.event_id]
+        found = [col(Registration.event_id) == self.event_id]
         if self.status:
-            found.append(Registration.status == self.status)
+            found.append(col(Registration.status) == self.status)
         if self.mode:
-            found.append(Registration.attendance_mode == self.mode)
+            found.append(col(Registration.attendance_mode) == self.mode)
         return found
 
     def page_query(self, columns: list[Any]) -> Select[Any]:
         """One keyset page: the rows after the id bound to `after`."""
-        after = Registration.id > bindparam("after")  # type: ignore[operator]
-        return select(*columns).where(*self.filters(), after).order_by(Registration.id).limit(PAGE)
+        after = col(Registration.id) > bindparam("after")
+        return select(*columns).where(*self.filters(), after).order_by(col(Registration.id)).limit(PAGE)
 
 
 async def attendee_pages(
@@ -75,7 +82,7 @@ async def attendee_pages(
         rows = _Rows(Times(zone, fmt), questions, programme, text=fmt == "csv")
         await rows.load_context(session, selection.event_id)
         sqlite = session.get_bind().dialect.name == "sqlite"
-        columns = [type_coerce(c, String) if sqlite and c.key in RAW_ON_SQLITE else c for c in COLUMNS]
+        columns = [type_coerce(c, String) if sqlite and any(c is raw for raw in RAW_ON_SQLITE) else c for c in COLUMNS]
         query = selection.page_query(columns)
         last_id = 0
         while True:
@@ -102,17 +109,17 @@ class _Rows:
     async def load_context(self, session: AsyncSession, event_id: int) -> None:
         """Waitlist order and per-person session counts: a few bytes a row, read once before the pages."""
         waitlist = await session.scalars(
-            select(Registration.id)
-            .where(Registration.event_id == event_id, Registration.status == "waitlisted")
-            .order_by(Registration.id)
+            select(col(Registration.id))
+            .where(col(Registration.event_id) == event_id, col(Registration.status) == "waitlisted")
+            .order_by(col(Registration.id))
         )
-        self.positions = {rid: n for n, rid in enumerate(waitlist.all(), start=1)}
+        self.positions = {rid: n for n, rid in enumerate(waitlist.all(), start=1) if rid is not None}
         if self.programme is None:
             return
         valid = set(self.programme.sessions)
         marks = await session.execute(
-            select(SessionAttendance.registration_id, SessionAttendance.occurrence_local).where(
-                SessionAttendance.event_id == event_id
+            select(col(SessionAttendance.registration_id), col(SessionAttendance.occurrence_local)).where(
+                col(SessionAttendance.event_id) == event_id
             )
         )
         for registration_id, occurrence in marks:

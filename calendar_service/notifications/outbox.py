@@ -7,6 +7,7 @@ then, and without SMTP, staff can read them.
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypedDict
 
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,7 +25,21 @@ class Message:
     ics_method: str | None = None
 
 
-def _values(message: Message, now: datetime, registration_id: int | None) -> dict[str, object]:
+class _Row(TypedDict):
+    """An outbox row's columns, as OutboxMessage(...) and the multi-row INSERT take them."""
+
+    kind: str
+    registration_id: int | None
+    recipient: str
+    subject: str
+    body: str
+    ics: str | None
+    ics_method: str | None
+    created_at: datetime
+    next_attempt_at: datetime
+
+
+def _values(message: Message, now: datetime, registration_id: int | None) -> _Row:
     return {
         "kind": message.kind,
         "registration_id": registration_id,
@@ -46,4 +61,4 @@ async def enqueue_many(session: AsyncSession, messages: list[tuple[Message, int 
     """Several messages in one multi-row INSERT (a batch of registrations), in the caller's transaction."""
     if messages:
         rows = [_values(message, now, registration_id) for message, registration_id in messages]
-        await session.execute(insert(OutboxMessage.__table__), rows)  # type: ignore[attr-defined]
+        await session.execute(insert(OutboxMessage.__table__), rows)  # type: ignore[attr-defined]  # SQLModel leaves __table__ untyped

@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
 
 from calendar_service.db.tables import OutboxMessage
 
@@ -106,12 +107,12 @@ async def send_due(
     """Send what is due now; returns (sent, failed)."""
     async with session_maker() as session, session.begin():
         due = (
-            select(OutboxMessage.id)
+            select(col(OutboxMessage.id))
             .where(
-                OutboxMessage.sent_at.is_(None),
-                OutboxMessage.next_attempt_at <= now,  # type: ignore[union-attr,operator]
+                col(OutboxMessage.sent_at).is_(None),
+                col(OutboxMessage.next_attempt_at) <= now,
             )
-            .order_by(OutboxMessage.id)
+            .order_by(col(OutboxMessage.id))
             .limit(batch)
         )
         if session.bind.dialect.name == "postgresql":
@@ -119,9 +120,7 @@ async def send_due(
         ids = list((await session.scalars(due)).all())
         if ids:
             await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id.in_(ids))  # type: ignore[union-attr]
-                .values(next_attempt_at=now + CLAIM_FOR)
+                update(OutboxMessage).where(col(OutboxMessage.id).in_(ids)).values(next_attempt_at=now + CLAIM_FOR)
             )
     sent = failed = 0
     domain = target.sender.rpartition("@")[2] or "calendar-service"

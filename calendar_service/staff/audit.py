@@ -12,6 +12,7 @@ from typing import Any
 import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from calendar_service.db.tables import AuditEntry
 from calendar_service.domain.access import Staff, require_admin
@@ -84,28 +85,26 @@ class AuditLog:
         stmt = select(AuditEntry)
         if actor:
             stmt = (
-                stmt.where(AuditEntry.actor_name == actor)
+                stmt.where(col(AuditEntry.actor_name) == actor)
                 if not actor.isdigit()
-                else stmt.where(AuditEntry.actor_id == int(actor))
+                else stmt.where(col(AuditEntry.actor_id) == int(actor))
             )
         if action:
             # "event" matches event.create, event.update, …; "event.update" matches itself.
-            stmt = stmt.where(
-                (AuditEntry.action == action) | AuditEntry.action.startswith(f"{action}.")  # type: ignore[attr-defined]
-            )
+            stmt = stmt.where((col(AuditEntry.action) == action) | col(AuditEntry.action).startswith(f"{action}."))
         if target_type:
-            stmt = stmt.where(AuditEntry.target_type == target_type)
+            stmt = stmt.where(col(AuditEntry.target_type) == target_type)
         if target_id:
-            stmt = stmt.where(AuditEntry.target_id == target_id)
+            stmt = stmt.where(col(AuditEntry.target_id) == target_id)
         if calendar:
-            stmt = stmt.where(AuditEntry.calendar == calendar)
+            stmt = stmt.where(col(AuditEntry.calendar) == calendar)
         if since:
-            stmt = stmt.where(AuditEntry.at >= since)  # type: ignore[operator]
+            stmt = stmt.where(col(AuditEntry.at) >= since)
         if until:
-            stmt = stmt.where(AuditEntry.at < until)  # type: ignore[operator]
+            stmt = stmt.where(col(AuditEntry.at) < until)
         if before_id:
-            stmt = stmt.where(AuditEntry.id < before_id)  # type: ignore[operator]
-        rows = (await self.session.scalars(stmt.order_by(AuditEntry.id.desc()).limit(limit + 1))).all()  # type: ignore[union-attr]
+            stmt = stmt.where(col(AuditEntry.id) < before_id)
+        rows = (await self.session.scalars(stmt.order_by(col(AuditEntry.id).desc()).limit(limit + 1))).all()
         items = [
             AuditEntryRead(
                 id=r.id or 0,

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from calendar_service.db.tables import Calendar, StaffToken
 from calendar_service.domain.access import Staff, valid_role
@@ -64,7 +65,7 @@ class TokenService:
             raise InvalidInput("name: give the token a name saying whose it is", "name")
         if calendars:
             known = set(
-                (await self.session.scalars(select(Calendar.slug).where(Calendar.slug.in_(calendars)))).all()  # type: ignore[attr-defined]
+                (await self.session.scalars(select(col(Calendar.slug)).where(col(Calendar.slug).in_(calendars)))).all()
             )
             unknown = [slug for slug in calendars if slug not in known]
             if unknown:
@@ -93,7 +94,7 @@ class TokenService:
         return row, token
 
     async def list(self) -> list[StaffToken]:
-        return list((await self.session.scalars(select(StaffToken).order_by(StaffToken.id))).all())
+        return list((await self.session.scalars(select(StaffToken).order_by(col(StaffToken.id)))).all())
 
     async def revoke(self, token_id: int, now: datetime) -> StaffToken:
         row = await self.session.get(StaffToken, token_id)
@@ -109,7 +110,9 @@ class TokenService:
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized("send the staff token as 'Authorization: Bearer <token>'")
-        row = await self.session.scalar(select(StaffToken).where(StaffToken.token_hash == hash_token(token.strip())))
+        row = await self.session.scalar(
+            select(StaffToken).where(col(StaffToken.token_hash) == hash_token(token.strip()))
+        )
         if row is None or row.revoked_at is not None or row.id is None:
             raise Unauthorized("this staff token is not valid (unknown or revoked); ask an admin for a new one")
         if now is not None and row.expires_at is not None and row.expires_at <= now:
@@ -117,7 +120,7 @@ class TokenService:
         if now is not None and (row.last_used_at is None or now - row.last_used_at >= LAST_USED_GRANULARITY):
             await self.session.execute(
                 update(StaffToken)
-                .where(StaffToken.id == row.id)  # type: ignore[arg-type]
+                .where(col(StaffToken.id) == row.id)
                 .values(last_used_at=now)
                 .execution_options(synchronize_session=False)
             )

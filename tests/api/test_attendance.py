@@ -7,6 +7,8 @@ from typing import Any
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from tests.support.factories import register_all, staff_registrations
+
 
 async def diplomado(client: AsyncTestClient[Litestar], create_event: Any) -> tuple[str, list[int]]:
     event = await create_event(
@@ -18,17 +20,13 @@ async def diplomado(client: AsyncTestClient[Litestar], create_event: Any) -> tup
         capacity=3,
         registration={"completion_percent": 80},
     )
-    for n in range(4):
-        r = await client.post(
-            f"/api/events/{event['slug']}/registrations",
-            json={"name": f"Estudiante {n}", "email": f"e{n}@example.org", "consent": True},
-        )
-        assert r.status_code == 201, r.text
+    students = [{"name": f"Estudiante {n}", "email": f"e{n}@example.org", "consent": True} for n in range(4)]
+    await register_all(client, event["slug"], students)
     return str(event["slug"]), []
 
 
 async def registration_ids(client: AsyncTestClient[Litestar], slug: str, headers: dict[str, str]) -> dict[str, int]:
-    listed = (await client.get(f"/api/staff/events/{slug}/registrations", headers=headers)).json()["items"]
+    listed = (await staff_registrations(client, slug, headers))["items"]
     return {item["email"]: item["id"] for item in listed}
 
 

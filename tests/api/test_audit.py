@@ -5,6 +5,8 @@ from typing import Any
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from tests.support.factories import register, staff_registrations
+
 
 async def audit(client: AsyncTestClient[Litestar], headers: dict[str, str], **params: Any) -> list[dict[str, Any]]:
     response = await client.get("/api/staff/audit", headers=headers, params=params)
@@ -41,11 +43,9 @@ async def test_registration_changes_are_recorded_and_the_log_filters(
 ) -> None:
     event = await create_event(capacity=5)
     slug = event["slug"]
-    registered = await client.post(
-        f"/api/events/{slug}/registrations", json={"name": "Ama", "email": "ama@example.org", "consent": True}
-    )
+    registered = await register(client, slug, {"name": "Ama", "email": "ama@example.org", "consent": True})
     assert registered.status_code == 201, registered.text
-    staff_list = (await client.get(f"/api/staff/events/{slug}/registrations", headers=admin_headers)).json()
+    staff_list = await staff_registrations(client, slug, admin_headers)
     registration_id = staff_list["items"][0]["id"]
     checked = await client.post(f"/api/staff/registrations/{registration_id}/attend", headers=admin_headers)
     assert checked.status_code == 200, checked.text

@@ -1,29 +1,12 @@
 """Listing occurrences in a window: the seed calendar at the right hours, filters, viewer zones."""
 
-from pathlib import Path
-
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from calendar_service.cli.fixtures import load_fixtures
-from calendar_service.db.engine import create_engine, create_session_maker
-from calendar_service.settings import Settings
-from tests.conftest import FIXTURES_DIR
 from tests.support.factories import EventFactory, occurrences
 
 YEAR_2024 = {"from": "2024-01-01", "to": "2025-01-01"}
-
-
-@pytest.fixture
-async def seeded(clean_db: str) -> str:
-    engine = create_engine(clean_db, pool=False)
-    async with create_session_maker(engine)() as session, session.begin():
-        await load_fixtures(
-            session, Path(FIXTURES_DIR), Settings(database_url=clean_db, base_url="http://testserver.local")
-        )
-    await engine.dispose()
-    return clean_db
 
 
 async def test_seed_events_appear_at_the_right_utc_times(client: AsyncTestClient[Litestar], seeded: str) -> None:

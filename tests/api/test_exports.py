@@ -10,6 +10,8 @@ import openpyxl
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from tests.support.factories import register_all, staff_registrations
+
 QUESTIONS = [
     {"key": "diet", "label": "Dietary needs", "type": "choice", "options": ["none", "vegetarian", "halal"]},
     {"key": "access", "label": "Accessibility", "type": "multi_choice", "options": ["ramp", "captions", "sign"]},
@@ -30,18 +32,14 @@ async def seed(client: AsyncTestClient[Litestar], create_event: Any, capacity: i
     event = await create_event(
         title="DRIF 2024", timezone="Africa/Accra", capacity=capacity, registration={"questions": QUESTIONS}
     )
-    for name, email, answers in PEOPLE:
-        response = await client.post(
-            f"/api/events/{event['slug']}/registrations",
-            json={"name": name, "email": email, "consent": True, "answers": answers},
-        )
-        assert response.status_code == 201, response.text
+    bodies = [{"name": name, "email": email, "consent": True, "answers": answers} for name, email, answers in PEOPLE]
+    await register_all(client, event["slug"], bodies)
     return str(event["slug"])
 
 
 async def staff_view(client: AsyncTestClient[Litestar], slug: str, headers: dict[str, str]) -> dict[int, Any]:
-    listed = await client.get(f"/api/staff/events/{slug}/registrations", headers=headers)
-    return {item["id"]: item for item in listed.json()["items"]}
+    listed = await staff_registrations(client, slug, headers)
+    return {item["id"]: item for item in listed["items"]}
 
 
 async def test_csv_export_matches_the_registrations_with_scripts_intact_and_formulas_neutralised(

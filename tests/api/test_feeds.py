@@ -3,7 +3,6 @@ bytes are RFC 5545-clean and deterministic; polls are answered with 304."""
 
 import os
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import icalendar
@@ -13,12 +12,9 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import event as sa_event
 
 from calendar_service.app import create_app
-from calendar_service.cli.fixtures import load_fixtures
-from calendar_service.db.engine import create_engine, create_session_maker
 from calendar_service.settings import Settings
-from tests.conftest import FIXTURES_DIR
 from tests.support import parsers
-from tests.support.factories import EventFactory, occurrences
+from tests.support.factories import EventFactory, create_calendar, occurrences
 
 YEAR_2024 = (datetime(2024, 1, 1, tzinfo=UTC), datetime(2025, 1, 1, tzinfo=UTC))
 FEED = "/calendars/test-cal.ics"
@@ -97,18 +93,8 @@ def every_feed_is_cross_parsed(client: AsyncTestClient[Litestar], monkeypatch: p
     monkeypatch.setattr(client, "get", checked)
 
 
-@pytest.fixture
-async def seeded(clean_db: str) -> None:
-    engine = create_engine(clean_db, pool=False)
-    async with create_session_maker(engine)() as session, session.begin():
-        await load_fixtures(
-            session, Path(FIXTURES_DIR), Settings(database_url=clean_db, base_url="http://testserver.local")
-        )
-    await engine.dispose()
-
-
 async def test_seed_feed_agrees_across_three_parsers_and_the_api(
-    client: AsyncTestClient[Litestar], seeded: None
+    client: AsyncTestClient[Litestar], seeded: str
 ) -> None:
     response = await client.get("/calendars/global-advocacy.ics")
     assert response.status_code == 200
@@ -297,10 +283,7 @@ async def test_filters_and_window_apply_to_feeds(client: AsyncTestClient[Litesta
 async def test_feed_past_days_drops_old_events_but_keeps_running_series(
     client: AsyncTestClient[Litestar], admin_headers: dict[str, str]
 ) -> None:
-    created = await client.post(
-        "/api/calendars", json={"slug": "short", "name": "Short memory", "feed_past_days": 30}, headers=admin_headers
-    )
-    assert created.status_code == 201
+    await create_calendar(client, admin_headers, slug="short", name="Short memory", feed_past_days=30)
     body: dict[str, Any] = {"calendar": "short", "timezone": "UTC"}
     for title, start, end, rec in (
         ("Old", "2024-01-10T10:00:00", "2024-01-10T11:00:00", None),
@@ -351,3 +334,33 @@ async def test_feed_queries_do_not_grow_with_events(
         sa_event.remove(engine, "before_cursor_execute", count)
     assert with_sixteen == with_one
     assert on_poll <= 2
+
+
+TRICKY_TEXT = "Events, forums; courses \\ workshops\nand more"
+TRICKY_ESCAPED = "Events\\, forums\\; courses \\\\ workshops\\nand more"
+
+
+async def test_calendar_name_and_description_are_escaped_as_text(
+    client: AsyncTestClient[Litestar], admin_headers: dict[str, str]
+) -> None:
+    await create_calendar(client, admin_headers, slug="tricky", name="Advocacy, policy; law", description=TRICKY_TEXT)
+    body = (await client.get("/calendars/tricky.ics")).content
+    lines = parsers.unfolded_lines(body)
+    assert f"X-WR-CALDESC:{TRICKY_ESCAPED}" in lines
+    assert f"DESCRIPTION:{TRICKY_ESCAPED}" in lines
+    assert "X-WR-CALNAME:Advocacy\\, policy\\; law" in lines
+    assert "NAME:Advocacy\\, policy\\; law" in lines
+    assert parsers.calendar_text(body, "X-WR-CALDESC") == {"icalendar": TRICKY_TEXT, "vobject": TRICKY_TEXT}
+    assert parsers.calendar_text(body, "X-WR-CALNAME") == {
+        "icalendar": "Advocacy, policy; law",
+        "vobject": "Advocacy, policy; law",
+    }
+
+
+async def test_single_event_download_escapes_its_title_as_calendar_name(
+    client: AsyncTestClient[Litestar], create_event: EventFactory
+) -> None:
+    event = await create_event(title="Wiki, Week; Brussels")
+    body = (await client.get(f"/events/{event['slug']}.ics")).content
+    assert "X-WR-CALNAME:Wiki\\, Week\\; Brussels" in parsers.unfolded_lines(body)
+    assert parsers.calendar_text(body, "X-WR-CALNAME")["vobject"] == "Wiki, Week; Brussels"

@@ -6,7 +6,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from tests.support.factories import EventFactory
+from tests.support.factories import EventFactory, create_calendar, register
 
 Client = AsyncTestClient[Litestar]
 HUGE = 2**63  # one past SQLite's and PostgreSQL's 64-bit integers
@@ -57,7 +57,7 @@ async def test_a_malformed_calendars_field_is_a_422_not_a_500(
 
 
 async def test_a_calendar_named_twice_is_stored_once(client: Client, admin_headers: dict[str, str]) -> None:
-    await client.post("/api/calendars", json={"slug": "test-cal", "name": "Test"}, headers=admin_headers)
+    await create_calendar(client, admin_headers, slug="test-cal", name="Test")
     made = await client.post(
         "/api/staff/tokens",
         json={"name": "x", "role": "organizer", "calendars": ["test-cal", "test-cal"]},
@@ -84,7 +84,7 @@ async def test_windows_at_the_ends_of_time_are_refused_by_name(
 
 
 async def test_an_until_thousands_of_years_out_is_refused(client: Client, admin_headers: dict[str, str]) -> None:
-    await client.post("/api/calendars", json={"slug": "test-cal", "name": "Test"}, headers=admin_headers)
+    await create_calendar(client, admin_headers, slug="test-cal", name="Test")
     response = await client.post(
         "/api/events",
         json={
@@ -142,12 +142,12 @@ async def test_a_name_must_show_a_letter_and_no_control_characters(
 ) -> None:
     event = await create_event(capacity=5)
     body = {"name": name, "email": "ws@example.org", "consent": True}
-    response = await client.post(f"/api/events/{event['slug']}/registrations", json=body)
+    response = await register(client, event["slug"], body)
     assert response.status_code == 422, response.text
     assert response.json()["field"] == "name" and problem in response.json()["detail"]
     listing = await client.get(f"/api/staff/events/{event['slug']}/registrations", headers=admin_headers)
     assert listing.json()["items"] == []
-    fine = await client.post(f"/api/events/{event['slug']}/registrations", json={**body, "name": "  张伟  "})
+    fine = await register(client, event["slug"], {**body, "name": "  张伟  "})
     assert fine.status_code == 201 and fine.json()["name"] == "张伟"
 
 

@@ -16,7 +16,7 @@ from litestar.testing import AsyncTestClient
 
 from calendar_service.notifications.sender import SmtpTarget, backoff, send_due
 from tests.conftest import FIXED_NOW
-from tests.support.factories import EventFactory
+from tests.support.factories import EventFactory, outbox_messages, person, register_all
 
 
 class Inbox:
@@ -64,10 +64,7 @@ def smtp() -> Iterator[SmtpServer]:
 
 async def registered(client: AsyncTestClient[Litestar], create_event: EventFactory, n: int) -> None:
     event = await create_event(capacity=1)
-    for i in range(n):
-        body = {"name": f"P{i}", "email": f"p{i}@example.org", "consent": True}
-        response = await client.post(f"/api/events/{event['slug']}/registrations", json=body)
-        assert response.status_code == 201
+    await register_all(client, event["slug"], [person(i, name=f"P{i}") for i in range(n)])
 
 
 async def test_each_message_arrives_once_with_its_invitation(
@@ -102,7 +99,7 @@ async def test_with_the_server_down_messages_stay_queued_and_go_out_when_it_retu
     smtp.stop()
     sent, failed = await send_due(app.state.session_maker, smtp.target, FIXED_NOW, smtp_timeout=2)
     assert (sent, failed) == (0, 1)
-    queued = (await client.get("/api/staff/outbox", headers=admin_headers)).json()["items"]
+    queued = await outbox_messages(client, admin_headers)
     assert queued[0]["sent_at"] is None
     assert queued[0]["attempts"] == 1
     assert "Connection" in queued[0]["last_error"] or "refused" in queued[0]["last_error"].lower()
@@ -111,7 +108,7 @@ async def test_with_the_server_down_messages_stay_queued_and_go_out_when_it_retu
     later = FIXED_NOW + backoff(1)
     assert await send_due(app.state.session_maker, smtp.target, later) == (1, 0)
     assert [m["To"] for m in smtp.inbox.messages] == ["p0@example.org"]
-    delivered = (await client.get("/api/staff/outbox", headers=admin_headers)).json()["items"]
+    delivered = await outbox_messages(client, admin_headers)
     assert delivered[0]["sent_at"] is not None
 
 

@@ -21,7 +21,7 @@ from litestar.testing import AsyncTestClient
 from calendar_service.errors import DomainError
 from calendar_service.registrations.batch import RegistrationDesk, Ticket
 from calendar_service.registrations.schemas import RegistrationCreate
-from tests.support.factories import EventFactory
+from tests.support.factories import EventFactory, staff_registrations
 
 QUESTIONS = [
     {"key": "diet", "label": "Dietary needs", "type": "choice", "options": ["none", "vegan"], "required": True}
@@ -90,7 +90,7 @@ async def decide(desk: RegistrationDesk, slug: str, tickets: list[Ticket], toget
 
 
 async def rows(client: AsyncTestClient[Litestar], slug: str, headers: dict[str, str]) -> Any:
-    listing = (await client.get(f"/api/staff/events/{slug}/registrations", headers=headers)).json()
+    listing = await staff_registrations(client, slug, headers)
     people = [
         (i["status"], i["waitlist_position"], i["email"], i["attendance_mode"], i["answers"])
         for i in sorted(listing["items"], key=lambda item: item["id"])

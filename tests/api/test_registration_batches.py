@@ -16,11 +16,7 @@ from litestar.testing import AsyncTestClient
 
 from calendar_service.registrations import batch
 from calendar_service.registrations.batch import RegistrationDesk
-from tests.support.factories import EventFactory
-
-
-def person(n: int, **extra: Any) -> dict[str, Any]:
-    return {"name": f"Person {n}", "email": f"p{n}@example.org", "consent": True, **extra}
+from tests.support.factories import EventFactory, outbox_messages, person, register, staff_registrations
 
 
 def concurrent(app: Litestar) -> httpx.AsyncClient:
@@ -30,13 +26,7 @@ def concurrent(app: Litestar) -> httpx.AsyncClient:
 
 async def fire(app: Litestar, slug: str, bodies: list[dict[str, Any]]) -> list[httpx.Response]:
     async with concurrent(app) as http:
-        return list(await asyncio.gather(*(http.post(f"/api/events/{slug}/registrations", json=b) for b in bodies)))
-
-
-async def staff_list(client: AsyncTestClient[Litestar], slug: str, headers: dict[str, str]) -> dict[str, Any]:
-    response = await client.get(f"/api/staff/events/{slug}/registrations", headers=headers)
-    assert response.status_code == 200, response.text
-    return dict(response.json())
+        return list(await asyncio.gather(*(register(http, slug, b) for b in bodies)))
 
 
 def desk(app: Litestar) -> RegistrationDesk:
@@ -67,7 +57,7 @@ async def test_registrations_decided_together_each_get_the_truth_in_arrival_orde
     assert positions == list(range(1, 21)), "positions 1..20 without gaps or repeats"
 
     # What each was told is what is stored: the confirmed hold the lowest ids, positions follow ids.
-    listing = await staff_list(client, slug, admin_headers)
+    listing = await staff_registrations(client, slug, admin_headers)
     assert (listing["seats_taken"], listing["waitlisted"]) == (5, 20)
     by_id = sorted(listing["items"], key=lambda item: item["id"])
     assert [i["status"] for i in by_id] == ["confirmed"] * 5 + ["waitlisted"] * 20
@@ -83,7 +73,7 @@ async def test_registrations_decided_together_each_get_the_truth_in_arrival_orde
     assert promoted["status"] == "confirmed"
 
     # Exactly one message each, the confirmed ones with an invitation.
-    outbox = (await client.get("/api/staff/outbox", headers=admin_headers)).json()["items"]
+    outbox = await outbox_messages(client, admin_headers)
     told_kinds = sorted((m["recipient"], m["kind"]) for m in outbox if m["kind"] in ("confirmed", "waitlisted"))
     assert len(told_kinds) == 25 and len({recipient for recipient, _ in told_kinds}) == 25
     assert all(m["ics_method"] == "REQUEST" and "ATTENDEE" in m["ics"] for m in outbox if m["kind"] == "confirmed")
@@ -106,7 +96,7 @@ async def test_the_same_idempotency_key_at_once_makes_one_registration(
     assert len({r.content for r in retries}) == 1, "every retry gets the first answer, byte for byte"
     assert other_body.status_code == 409 and "different request" in other_body.json()["detail"]
     assert unrelated.status_code == 201
-    listing = await staff_list(client, event["slug"], admin_headers)
+    listing = await staff_registrations(client, event["slug"], admin_headers)
     assert sorted(i["email"] for i in listing["items"]) == ["p1@example.org", "p3@example.org"]
 
 
@@ -137,9 +127,9 @@ async def test_a_failed_batch_is_decided_again_one_by_one_writing_nothing_twice(
     created = [r.json() for r in responses]
     assert sum(c["status"] == "confirmed" for c in created) == 4
     assert sorted(c["waitlist_position"] for c in created if c["waitlist_position"]) == list(range(1, 9))
-    listing = await staff_list(client, event["slug"], admin_headers)
+    listing = await staff_registrations(client, event["slug"], admin_headers)
     assert (len(listing["items"]), listing["seats_taken"], listing["waitlisted"]) == (12, 4, 8)
-    outbox = (await client.get("/api/staff/outbox", headers=admin_headers)).json()["items"]
+    outbox = await outbox_messages(client, admin_headers)
     assert len([m for m in outbox if m["kind"] in ("confirmed", "waitlisted")]) == 12
 
 

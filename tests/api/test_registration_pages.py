@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from tests.support.factories import EventFactory
+from tests.support.factories import EventFactory, outbox_messages, staff_registrations
 
 Client = AsyncTestClient[Litestar]
 QUESTIONS = [
@@ -20,10 +20,6 @@ QUESTIONS = [
 
 def form(n: int, **extra: Any) -> dict[str, Any]:
     return {"name": f"Person {n}", "email": f"p{n}@example.org", "consent": "yes", "answers.diet": "none", **extra}
-
-
-async def staff_list(client: Client, slug: str, headers: dict[str, str]) -> list[dict[str, Any]]:
-    return list((await client.get(f"/api/staff/events/{slug}/registrations", headers=headers)).json()["items"])
 
 
 async def test_the_event_page_registers_with_answers_and_tells_the_truth_about_places(
@@ -44,7 +40,7 @@ async def test_the_event_page_registers_with_answers_and_tells_the_truth_about_p
     second = await client.post(f"/events/{slug}/register", data=form(2))
     assert "You are on the waiting list" in second.text and '<span id="position">1</span>' in second.text
     assert "The event is full: you can join the waiting list" in (await client.get(f"/events/{slug}")).text
-    stored = {r["email"]: r for r in await staff_list(client, slug, admin_headers)}
+    stored = {r["email"]: r for r in (await staff_registrations(client, slug, admin_headers))["items"]}
     assert stored["p1@example.org"]["answers"] == {
         "diet": "none",
         "topics": ["privacy", "copyright"],
@@ -83,7 +79,7 @@ async def test_a_refused_form_keeps_what_was_typed_and_says_what_to_fix(
     assert (await client.post(f"/events/{slug}/register", data=form(3))).status_code == 200
     twice = await client.post(f"/events/{slug}/register", data=form(3))
     assert twice.status_code == 409 and "already registered" in twice.text
-    assert [r["email"] for r in await staff_list(client, slug, admin_headers)] == ["p3@example.org"]
+    assert [r["email"] for r in (await staff_registrations(client, slug, admin_headers))["items"]] == ["p3@example.org"]
 
 
 async def test_past_cancelled_and_not_yet_open_events_show_why_there_is_no_form(
@@ -122,6 +118,6 @@ async def test_the_registrant_page_shows_and_cancels_and_promotes_the_next(
     assert promoted["status"] == "confirmed"
     unknown = await client.get("/registrations/not-a-token")
     assert unknown.status_code == 404 and "text/html" in unknown.headers["content-type"]
-    mail = (await client.get("/api/staff/outbox", headers=admin_headers)).json()["items"]
+    mail = await outbox_messages(client, admin_headers)
     body = next(m["body"] for m in mail if m["recipient"] == "p2@example.org" and m["kind"] == "waitlisted")
     assert f"/registrations/{second['token']}\n" in body, "the email links to the registrant's page"

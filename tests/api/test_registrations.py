@@ -12,23 +12,9 @@ from litestar.testing import AsyncTestClient
 from calendar_service.app import create_app
 from calendar_service.settings import Settings
 from tests.support import parsers
-from tests.support.factories import EventFactory
+from tests.support.factories import EventFactory, outbox_messages, person, register, staff_registrations
 
 PERSON = {"name": "Ada Lovelace", "email": "ada@example.org", "consent": True}
-
-
-def person(n: int, **extra: Any) -> dict[str, Any]:
-    return {"name": f"Person {n}", "email": f"p{n}@example.org", "consent": True, **extra}
-
-
-async def register(client: AsyncTestClient[Litestar], slug: str, body: dict[str, Any], **headers: str) -> Any:
-    return await client.post(f"/api/events/{slug}/registrations", json=body, headers=headers)
-
-
-async def outbox(client: AsyncTestClient[Litestar], headers: dict[str, str], **params: str) -> list[dict[str, Any]]:
-    response = await client.get("/api/staff/outbox", headers=headers, params=params)
-    assert response.status_code == 200, response.text
-    return list(response.json()["items"])
 
 
 @pytest.fixture
@@ -58,7 +44,7 @@ async def test_cancelling_promotes_the_first_waitlisted_and_tells_them_with_an_i
     fifth = (await client.get(f"/api/registrations/{tokens[4]}")).json()
     assert (fourth["status"], fourth["waitlist_position"]) == ("confirmed", None)
     assert (fifth["status"], fifth["waitlist_position"]) == ("waitlisted", 1)
-    promoted = [m for m in await outbox(client, admin_headers) if m["kind"] == "promoted"]
+    promoted = [m for m in await outbox_messages(client, admin_headers) if m["kind"] == "promoted"]
     assert [m["recipient"] for m in promoted] == ["p3@example.org"]
     ics = promoted[0]["ics"].encode()
     assert promoted[0]["ics_method"] == "REQUEST"
@@ -75,7 +61,7 @@ async def test_cancelling_promotes_the_first_waitlisted_and_tells_them_with_an_i
     assert parsers.expand_vobject(ics, *window) == expanded
     if parsers.node_available():
         assert parsers.expand_icaljs(ics, *window) == expanded
-    cancel_messages = [m for m in await outbox(client, admin_headers) if m["kind"] == "cancelled"]
+    cancel_messages = [m for m in await outbox_messages(client, admin_headers) if m["kind"] == "cancelled"]
     assert cancel_messages[0]["ics_method"] == "CANCEL"
     assert b"METHOD:CANCEL" in cancel_messages[0]["ics"].encode()
 
@@ -111,7 +97,7 @@ async def test_idempotency_key_replays_the_first_answer_and_never_registers_twic
     assert retry.json() == first.json()
     other_body = await register(client, small_event["slug"], person(9), **{"Idempotency-Key": "k-1"})
     assert other_body.status_code == 409
-    listing = (await client.get(f"/api/staff/events/{small_event['slug']}/registrations", headers=admin_headers)).json()
+    listing = await staff_registrations(client, small_event["slug"], admin_headers)
     assert [r["email"] for r in listing["items"]] == ["ada@example.org"]
     assert listing["items"][0]["waiting_reason"] is None
     assert listing["seats_taken"] == 1
@@ -146,7 +132,7 @@ async def test_bad_registrations_are_refused_and_take_no_seat(
     response = await register(client, event["slug"], {**PERSON, "answers": {"diet": "none"}, **change})
     assert response.status_code == status, response.text
     assert field in response.json()["detail"]
-    listing = (await client.get(f"/api/staff/events/{event['slug']}/registrations", headers=admin_headers)).json()
+    listing = await staff_registrations(client, event["slug"], admin_headers)
     assert listing["items"] == []
     assert listing["seats_taken"] == 0
 
@@ -219,7 +205,7 @@ async def test_raising_capacity_promotes_in_order_and_lowering_below_taken_is_re
     assert raised.status_code == 200, raised.text
     states = [(await client.get(f"/api/registrations/{t}")).json() for t in tokens]
     assert [(s["status"], s["waitlist_position"]) for s in states] == [("confirmed", None)] * 5 + [("waitlisted", 1)]
-    listing = (await client.get(f"/api/staff/events/{small_event['slug']}/registrations", headers=admin_headers)).json()
+    listing = await staff_registrations(client, small_event["slug"], admin_headers)
     assert listing["items"][-1]["waiting_reason"] == "all 5 in-person places are taken (5/5)"
 
 
@@ -233,12 +219,12 @@ async def test_moving_or_cancelling_the_event_sends_every_registrant_an_update(
         json={"start": "2024-10-03T14:00:00", "end": "2024-10-03T15:00:00"},
         headers=admin_headers,
     )
-    changed = [m for m in await outbox(client, admin_headers) if m["kind"] == "event_changed"]
+    changed = [m for m in await outbox_messages(client, admin_headers) if m["kind"] == "event_changed"]
     assert sorted(m["recipient"] for m in changed) == ["p0@example.org", "p1@example.org"]
     vevent = icalendar.Calendar.from_ical(changed[0]["ics"].encode()).walk("VEVENT")[0]
     assert int(vevent["SEQUENCE"]) == 1
     await client.post(f"/api/events/{small_event['slug']}/cancel", headers=admin_headers)
-    gone = [m for m in await outbox(client, admin_headers) if m["kind"] == "event_cancelled"]
+    gone = [m for m in await outbox_messages(client, admin_headers) if m["kind"] == "event_cancelled"]
     assert len(gone) == 2
     assert all(m["ics_method"] == "CANCEL" for m in gone)
 
@@ -247,7 +233,7 @@ async def test_check_in_marks_attendance(
     client: AsyncTestClient[Litestar], small_event: dict[str, Any], admin_headers: dict[str, str]
 ) -> None:
     await register(client, small_event["slug"], PERSON)
-    listing = (await client.get(f"/api/staff/events/{small_event['slug']}/registrations", headers=admin_headers)).json()
+    listing = await staff_registrations(client, small_event["slug"], admin_headers)
     reg_id = listing["items"][0]["id"]
     checked = await client.post(f"/api/staff/registrations/{reg_id}/attend", headers=admin_headers)
     assert checked.status_code == 200
@@ -310,7 +296,7 @@ async def test_staff_message_reaches_the_chosen_registrants_only(
     )
     assert sent.status_code == 200
     assert sent.json() == {"queued": 1, "recipients": ["p3@example.org"]}
-    staff_messages = [m for m in await outbox(client, admin_headers) if m["kind"] == "staff_message"]
+    staff_messages = [m for m in await outbox_messages(client, admin_headers) if m["kind"] == "staff_message"]
     assert [(m["recipient"], m["subject"]) for m in staff_messages] == [("p3@example.org", "Room change")]
     assert "We moved to room B." in staff_messages[0]["body"]
 
@@ -321,16 +307,14 @@ async def test_a_lost_link_is_sent_again_as_a_new_link_and_the_answer_never_says
     import re
 
     event = await create_event(capacity=5)
-    first = await client.post(
-        f"/api/events/{event['slug']}/registrations", json={"name": "Ama", "email": "ama@example.org", "consent": True}
-    )
+    first = await register(client, event["slug"], {"name": "Ama", "email": "ama@example.org", "consent": True})
     old_token = first.json()["token"]
     url = f"/api/events/{event['slug']}/registrations/link"
     asked = await client.post(url, json={"email": "AMA@Example.org"})
     stranger = await client.post(url, json={"email": "nobody@example.org"})
     assert asked.status_code == stranger.status_code == 202
     assert asked.json() == stranger.json(), "the answer must not reveal whether an address is registered"
-    outbox = (await client.get("/api/staff/outbox", headers=admin_headers)).json()["items"]
+    outbox = await outbox_messages(client, admin_headers)
     links = [m for m in outbox if m["kind"] == "registration_link"]
     assert [m["recipient"] for m in links] == ["ama@example.org"]
     new_token = re.search(r"/api/registrations/([A-Za-z0-9_-]+)", links[-1]["body"]).group(1)  # type: ignore[union-attr]
@@ -341,7 +325,7 @@ async def test_a_lost_link_is_sent_again_as_a_new_link_and_the_answer_never_says
     mine = await client.get(f"/api/registrations/{new_token}")
     assert mine.status_code == 200 and mine.json()["email"] == "ama@example.org"
     await client.post(url, json={"email": "ama@example.org"})  # a second resend replaces the first resent link
-    outbox = (await client.get("/api/staff/outbox", headers=admin_headers)).json()["items"]
+    outbox = await outbox_messages(client, admin_headers)
     newest = [m for m in outbox if m["kind"] == "registration_link"]
     last = max(newest, key=lambda m: m["id"])
     latest = re.search(r"/api/registrations/([A-Za-z0-9_-]+)", last["body"]).group(1)  # type: ignore[union-attr]
@@ -351,7 +335,7 @@ async def test_a_lost_link_is_sent_again_as_a_new_link_and_the_answer_never_says
     new_token = latest
     assert (await client.post(f"/api/registrations/{new_token}/cancel")).status_code == 200
     await client.post(url, json={"email": "ama@example.org"})
-    outbox = (await client.get("/api/staff/outbox", headers=admin_headers)).json()["items"]
+    outbox = await outbox_messages(client, admin_headers)
     assert len([m for m in outbox if m["kind"] == "registration_link"]) == 2, "no link for a cancelled registration"
     bad = await client.post(url, json={"email": "not an address"})
     assert bad.status_code == 422 and "email" in bad.json()["detail"]
@@ -366,7 +350,7 @@ async def test_erasure_ends_every_link_of_the_registration(
     path = f"/api/events/{event['slug']}/registrations"
     first = (await client.post(path, json={"name": "Kofi", "email": "kofi@example.org", "consent": True})).json()
     assert (await client.post(f"{path}/link", json={"email": "kofi@example.org"})).status_code == 202
-    mail = next(m for m in await outbox(client, admin_headers) if m["kind"] == "registration_link")
+    mail = next(m for m in await outbox_messages(client, admin_headers) if m["kind"] == "registration_link")
     resent = re.search(r"/api/registrations/([A-Za-z0-9_-]+)", mail["body"]).group(1)  # type: ignore[union-attr]
     assert (await client.post(f"/api/registrations/{resent}/erase")).status_code == 200
     for token in (first["token"], resent):

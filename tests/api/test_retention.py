@@ -12,6 +12,7 @@ from calendar_service.db.engine import create_engine, create_session_maker
 from calendar_service.db.tables import OutboxMessage, Registration
 from calendar_service.registrations.retention import RetentionReport, RetentionService
 from calendar_service.settings import Settings
+from tests.support.factories import outbox_messages, register, staff_registrations
 
 QUESTIONS = [
     {"key": "diet", "label": "Diet", "type": "choice", "options": ["none", "halal"]},
@@ -69,14 +70,13 @@ async def test_retention_erases_past_events_only_and_keeps_their_totals(
         ("Kofi", "kofi@example.org", {"diet": "halal"}),
         ("Efua", "efua@example.org", {"diet": "none", "affiliation": "Ghana NGO"}),
     ]:
-        r = await client.post(
-            f"/api/events/{past['slug']}/registrations",
-            json={"name": name, "email": email, "consent": True, "answers": answers},
+        r = await register(
+            client,
+            past["slug"],
+            {"name": name, "email": email, "consent": True, "answers": answers},
         )
         tokens.append(r.json()["token"])
-    kept = await client.post(
-        f"/api/events/{future['slug']}/registrations", json={"name": "Yaw", "email": "yaw@example.org", "consent": True}
-    )
+    kept = await register(client, future["slug"], {"name": "Yaw", "email": "yaw@example.org", "consent": True})
     later = datetime(2025, 12, 1, tzinfo=UTC)  # the 2024 forum ended more than 365 days before
 
     preview = await run_retention(clean_db, settings, later, 365, dry_run=True)
@@ -113,21 +113,17 @@ async def test_a_registrant_erases_themselves_and_the_next_person_is_promoted(
     client: AsyncTestClient[Litestar], admin_headers: dict[str, str], create_event: Any
 ) -> None:
     event = await create_event(capacity=1)
-    first = await client.post(
-        f"/api/events/{event['slug']}/registrations", json={"name": "Ana", "email": "ana@example.org", "consent": True}
-    )
-    second = await client.post(
-        f"/api/events/{event['slug']}/registrations", json={"name": "Bea", "email": "bea@example.org", "consent": True}
-    )
+    first = await register(client, event["slug"], {"name": "Ana", "email": "ana@example.org", "consent": True})
+    second = await register(client, event["slug"], {"name": "Bea", "email": "bea@example.org", "consent": True})
     assert second.json()["status"] == "waitlisted"
     erased = await client.post(f"/api/registrations/{first.json()['token']}/erase")
     assert erased.status_code == 200 and erased.json()["status"] == "erased"
     assert (await client.get(f"/api/registrations/{first.json()['token']}")).status_code == 404
     assert (await client.get(f"/api/registrations/{second.json()['token']}")).json()["status"] == "confirmed"
-    listed = (await client.get(f"/api/staff/events/{event['slug']}/registrations", headers=admin_headers)).json()
+    listed = await staff_registrations(client, event["slug"], admin_headers)
     by_status = {i["status"]: i for i in listed["items"]}
     assert by_status["cancelled"]["name"] == "" and by_status["cancelled"]["email"] == ""
     assert by_status["confirmed"]["email"] == "bea@example.org"
-    outbox = (await client.get("/api/staff/outbox", headers=admin_headers)).json()["items"]
+    outbox = await outbox_messages(client, admin_headers)
     assert all(m["recipient"] != "ana@example.org" for m in outbox), "no email kept for an erased address"
     assert (await client.post(f"/api/registrations/{first.json()['token']}/erase")).status_code == 404

@@ -9,7 +9,6 @@ and the exports read back.
 
 import csv
 import io
-import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -22,119 +21,17 @@ from sqlalchemy import select
 
 from calendar_service.db.engine import create_engine, create_session_maker
 from calendar_service.db.tables import Event, Registration
-from tests.conftest import FIXED_NOW
-from tests.support.factories import EventFactory
+from tests.support.clock import MovableClock
+from tests.support.factories import EventFactory, outbox_messages, register, staff_registrations
+from tests.support.scholarships import applicant, apply, award_token, budget, forum, put_program, review
+from tests.support.tokens import token_id
 
 Client = AsyncTestClient[Litestar]
-
-
-class MovableClock:
-    """The app's clock, moved by the test from phase to phase."""
-
-    def __init__(self) -> None:
-        self.now = FIXED_NOW
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def move_to(self, iso: str) -> None:
-        self.now = datetime.fromisoformat(iso)
 
 
 @pytest.fixture
 def clock() -> Callable[[], datetime]:
     return MovableClock()
-
-
-def program_body(**overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "budget": {"amount": "5000.00", "currency": "USD"},
-        "opens_at": "2024-05-15T00:00:00",
-        "closes_at": "2024-06-10T23:59:00",
-        "award_items": ["travel", "lodging"],
-        "criteria": [
-            {"key": "relevance", "label": "Relevance to digital rights", "weight": 2, "min": 0, "max": 10},
-            {"key": "impact", "label": "Impact back home", "weight": 1, "min": 1, "max": 5},
-        ],
-        "reviews_per_application": 2,
-        "regional_targets": {"Africa": 0.4},
-        "accept_within_days": 7,
-        "max_per_item": {"travel": "2000.00"},
-        "reserved_seats": 3,
-        "questions": [{"key": "first_time", "label": "First time at DRIF?", "type": "yes_no", "required": True}],
-    }
-    body.update(overrides)
-    return body
-
-
-def applicant(name: str, country: str, requested: dict[str, str], **extra: Any) -> dict[str, Any]:
-    return {
-        "name": name,
-        "email": f"{name.split()[0].lower()}@example.org",
-        "country": country,
-        "affiliation": "Community network",
-        "motivation": f"{name} works on digital inclusion.",
-        "contribution": "A session on community networks.",
-        "requested": requested,
-        "answers": {"first_time": True},
-        "consent": True,
-        **extra,
-    }
-
-
-async def forum(create_event: EventFactory, **overrides: Any) -> dict[str, Any]:
-    body = {
-        "title": "Digital Rights and Inclusion Forum 2024",
-        "timezone": "Africa/Accra",
-        "start": "2024-09-10T09:00:00",
-        "end": "2024-09-12T17:00:00",
-        "capacity": 10,
-        "location": {"name": "Accra International Conference Centre", "city": "Accra", "country": "GH"},
-    }
-    body.update(overrides)
-    return await create_event(**body)
-
-
-async def put_program(client: Client, slug: str, headers: dict[str, str], **overrides: Any) -> Any:
-    return await client.put(
-        f"/api/staff/events/{slug}/scholarship-program", json=program_body(**overrides), headers=headers
-    )
-
-
-async def apply(client: Client, slug: str, body: dict[str, Any]) -> Any:
-    return await client.post(f"/api/events/{slug}/scholarship-applications", json=body)
-
-
-async def token_id(client: Client, admin: dict[str, str], headers: dict[str, str]) -> int:
-    secret = headers["Authorization"].removeprefix("Bearer ")
-    listed = (await client.get("/api/staff/tokens", headers=admin)).json()["items"]
-    return int(next(t["id"] for t in listed if t["prefix"] == secret[:12]))
-
-
-async def outbox(client: Client, admin: dict[str, str], recipient: str) -> list[dict[str, Any]]:
-    response = await client.get("/api/staff/outbox", headers=admin, params={"recipient": recipient})
-    assert response.status_code == 200, response.text
-    return list(response.json()["items"])
-
-
-async def award_token(client: Client, admin: dict[str, str], email: str) -> str:
-    """The personal link from the newest award email (an award renews the applicant's link)."""
-    award = next(m for m in await outbox(client, admin, email) if m["kind"] == "scholarship_awarded")
-    found = re.search(r"/api/scholarship-applications/([\w-]+)/accept", award["body"])
-    assert found, award["body"]
-    return found.group(1)
-
-
-async def budget(client: Client, slug: str, admin: dict[str, str]) -> dict[str, Any]:
-    response = await client.get(f"/api/staff/events/{slug}/scholarship-program/budget", headers=admin)
-    assert response.status_code == 200, response.text
-    return dict(response.json())
-
-
-async def review(client: Client, application_id: int, headers: dict[str, str], **body: Any) -> Any:
-    return await client.post(
-        f"/api/staff/scholarship-applications/{application_id}/reviews", json=body, headers=headers
-    )
 
 
 async def scholarship_flags(database_url: str, slug: str) -> dict[str, tuple[str, bool]]:
@@ -171,7 +68,8 @@ async def test_a_whole_scholarship_cycle_for_the_accra_forum(
     admin = admin_headers
     event = await forum(create_event)
     slug = event["slug"]
-    assert (await register_someone(client, slug)).status_code == 201
+    walk_in = {"name": "Walk In", "email": "walk-in@example.org", "consent": True}
+    assert (await register(client, slug, walk_in)).status_code == 201
 
     # -- the program ------------------------------------------------------------------------
     created = await put_program(client, slug, admin)
@@ -204,7 +102,7 @@ async def test_a_whole_scholarship_cycle_for_the_accra_forum(
     ama = (await client.get(f"/api/scholarship-applications/{tokens['Ama']}")).json()
     assert (ama["country"], ama["region"]["un_region"], ama["region"]["global_south"]) == ("GH", "Africa", True)
     assert ama["requested"] == {"travel": "1500.00", "lodging": "500.00"} and ama["requested_total"] == "2000.00"
-    receipt = await outbox(client, admin, "ama@example.org")
+    receipt = await outbox_messages(client, admin, recipient="ama@example.org")
     assert [m["kind"] for m in receipt] == ["scholarship_received"]
 
     draft = await apply(client, slug, applicant("Dana Weber", "DE", {"travel": "600.00"}, motivation="", draft=True))
@@ -359,7 +257,9 @@ async def test_a_whole_scholarship_cycle_for_the_accra_forum(
     assert money["per_region"] == {"Africa": "2000.00", "Asia": "1500.00", "Europe": "800.00"}
     bruno = (await client.get(f"/api/scholarship-applications/{tokens['Bruno']}")).json()
     assert bruno["status"] == "not_awarded" and bruno["award"] is None
-    assert "scholarship_not_awarded" in [m["kind"] for m in await outbox(client, admin, "bruno@example.org")]
+    assert "scholarship_not_awarded" in [
+        m["kind"] for m in await outbox_messages(client, admin, recipient="bruno@example.org")
+    ]
     more = await client.post(
         f"/api/staff/scholarship-applications/{ids['Bruno']}/award",
         json={"amounts": {"travel": "1800.00"}},
@@ -380,7 +280,7 @@ async def test_a_whole_scholarship_cycle_for_the_accra_forum(
     assert accepted.status_code == 200, accepted.text
     assert (accepted.json()["status"], accepted.json()["registration_status"]) == ("accepted", "confirmed")
     assert (await client.post(f"/api/scholarship-applications/{ama_token}/accept")).status_code == 200  # idempotent
-    registrations = (await client.get(f"/api/staff/events/{slug}/registrations", headers=admin)).json()
+    registrations = await staff_registrations(client, slug, admin)
     mine = next(r for r in registrations["items"] if r["email"] == "ama@example.org")
     assert mine["status"] == "confirmed" and mine["scholarship"] is True
     assert registrations["seats_taken"] == 2
@@ -392,7 +292,9 @@ async def test_a_whole_scholarship_cycle_for_the_accra_forum(
     assert flags["walk-in@example.org"] == ("confirmed", False)
     program_now = (await client.get(f"/api/staff/events/{slug}/scholarship-program", headers=admin)).json()
     assert program_now["reserved_seats"] == 2, "the acceptance used one reserved place"
-    invitation = [m for m in await outbox(client, admin, "ama@example.org") if m["kind"] == "confirmed"]
+    invitation = [
+        m for m in await outbox_messages(client, admin, recipient="ama@example.org") if m["kind"] == "confirmed"
+    ]
     assert invitation and invitation[0]["ics_method"] == "REQUEST"
 
     chen_token = await award_token(client, admin, "chen@example.org")
@@ -448,9 +350,3 @@ async def test_a_whole_scholarship_cycle_for_the_accra_forum(
     assert {"scholarship.review.scored", "scholarship.review.conflict_declared"} <= actions
     exports = (await client.get("/api/staff/audit", params={"action": "export"}, headers=admin)).json()["items"]
     assert [e["detail"]["format"] for e in exports if e["action"] == "export.scholarships"] == ["json", "xlsx", "csv"]
-
-
-async def register_someone(client: Client, slug: str) -> Any:
-    return await client.post(
-        f"/api/events/{slug}/registrations", json={"name": "Walk In", "email": "walk-in@example.org", "consent": True}
-    )

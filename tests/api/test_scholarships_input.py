@@ -6,18 +6,9 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from tests.api.test_scholarships import (
-    MovableClock,
-    applicant,
-    apply,
-    award_token,
-    budget,
-    forum,
-    outbox,
-    put_program,
-    review,
-)
-from tests.support.factories import EventFactory
+from tests.support.clock import MovableClock
+from tests.support.factories import EventFactory, outbox_messages, person, register, staff_registrations
+from tests.support.scholarships import applicant, apply, award_token, budget, forum, put_program, review
 
 Client = AsyncTestClient[Litestar]
 
@@ -77,7 +68,7 @@ async def test_applications_refused_after_the_deadline_twice_per_email_over_the_
     late = refused(await apply(client, slug, applicant("Cai", "CN", {"travel": "800.00"})), 409, "closes_at")
     assert "2024-06-10T23:59:00 (Africa/Accra)" in late["detail"]
     assert await program_state(client, slug, admin_headers) == before | {"phase": "scoring"}
-    assert [m["kind"] for m in await outbox(client, admin_headers, "bea@example.org")] == []
+    assert [m["kind"] for m in await outbox_messages(client, admin_headers, recipient="bea@example.org")] == []
 
 
 async def test_drafts_are_edited_only_until_the_deadline_and_submitted_once(
@@ -182,7 +173,9 @@ async def test_awards_beyond_the_remaining_budget_or_the_request_change_nothing(
         await client.get(f"/api/staff/events/{slug}/scholarship-applications/{ids['Bruno']}", headers=admin_headers)
     ).json()
     assert (bruno["status"], bruno["award"]) == ("submitted", None)
-    assert [m["kind"] for m in await outbox(client, admin_headers, "bruno@example.org")] == ["scholarship_received"]
+    assert [m["kind"] for m in await outbox_messages(client, admin_headers, recipient="bruno@example.org")] == [
+        "scholarship_received"
+    ]
 
     # A re-award moves only the difference: Ama down to 1000 frees 800 for Bruno.
     lowered = await award("Ama", {"travel": "1000.00"})
@@ -235,12 +228,14 @@ async def test_accepting_an_expired_or_declined_award_is_refused_and_changes_not
     expired = refused(await client.post(f"/api/scholarship-applications/{ama}/accept"), 410, "answer_by")
     assert "2024-06-08T12:00:00Z" in expired["detail"]
     refused(await client.post(f"/api/scholarship-applications/{ama}/decline"), 410, "answer_by")
-    registrations = (await client.get(f"/api/staff/events/{slug}/registrations", headers=admin_headers)).json()
+    registrations = await staff_registrations(client, slug, admin_headers)
     assert registrations["items"] == [] and registrations["seats_taken"] == 0
     program = (await client.get(f"/api/staff/events/{slug}/scholarship-program", headers=admin_headers)).json()
     assert (program["reserved_seats"], program["committed"], program["remaining"]) == (3, "0.00", "5000.00")
     assert (await client.get(f"/api/scholarship-applications/{ama}")).json()["status"] == "expired"
-    assert "scholarship_expired" in [m["kind"] for m in await outbox(client, admin_headers, "ama@example.org")]
+    assert "scholarship_expired" in [
+        m["kind"] for m in await outbox_messages(client, admin_headers, recipient="ama@example.org")
+    ]
 
 
 async def test_reserved_places_need_free_capacity_and_an_accepting_recipient_needs_a_place(
@@ -248,16 +243,15 @@ async def test_reserved_places_need_free_capacity_and_an_accepting_recipient_nee
 ) -> None:
     slug = (await forum(create_event, capacity=3))["slug"]
     for n in range(2):
-        body = {"name": f"P{n}", "email": f"p{n}@example.org", "consent": True}
-        assert (await client.post(f"/api/events/{slug}/registrations", json=body)).status_code == 201
+        assert (await register(client, slug, person(n, name=f"P{n}"))).status_code == 201
     too_many = refused(await put_program(client, slug, admin_headers, reserved_seats=2), 409, "reserved_seats")
     assert "only 1 of 3" in too_many["detail"]
     assert (await client.get(f"/api/staff/events/{slug}/scholarship-program", headers=admin_headers)).status_code == 404
     assert (await put_program(client, slug, admin_headers, reserved_seats=1)).status_code == 200
     # The last place is kept: the public waits, and staff are told why.
     late = {"name": "P9", "email": "p9@example.org", "consent": True}
-    assert (await client.post(f"/api/events/{slug}/registrations", json=late)).json()["status"] == "waitlisted"
-    listing = (await client.get(f"/api/staff/events/{slug}/registrations", headers=admin_headers)).json()
+    assert (await register(client, slug, late)).json()["status"] == "waitlisted"
+    listing = await staff_registrations(client, slug, admin_headers)
     reason = next(r["waiting_reason"] for r in listing["items"] if r["email"] == "p9@example.org")
     assert "kept for scholarship recipients" in reason
 
@@ -276,7 +270,7 @@ async def test_reserved_places_need_free_capacity_and_an_accepting_recipient_nee
     full = await client.post(f"/api/scholarship-applications/{bruno}/accept")
     assert full.status_code == 409 and "no place" in full.json()["detail"], full.text
     assert (await client.get(f"/api/scholarship-applications/{bruno}")).json()["status"] == "awarded"
-    listing = (await client.get(f"/api/staff/events/{slug}/registrations", headers=admin_headers)).json()
+    listing = await staff_registrations(client, slug, admin_headers)
     assert listing["seats_taken"] == 3 and "bruno@example.org" not in {r["email"] for r in listing["items"]}
 
 

@@ -6,8 +6,10 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from tests.api.test_scholarships import MovableClock, applicant, apply, forum, put_program, review, token_id
+from tests.support.clock import MovableClock
 from tests.support.factories import EventFactory
+from tests.support.scholarships import applicant, apply, forum, put_program, review
+from tests.support.tokens import bearer, token_id
 
 Client = AsyncTestClient[Litestar]
 
@@ -181,10 +183,10 @@ async def test_a_reviewer_is_never_assigned_their_own_application(
 
     both = (await client.post(assign, json={"reviewers": [ama_reviewer, kofi]}, headers=admin_headers)).json()
     assert both["assignments"][ama_app] == [kofi]
-    mine = {"Authorization": f"Bearer {ama_secret}"}
+    mine = bearer(ama_secret)
     assert (await client.get(f"/api/staff/scholarship-applications/{ama_app}", headers=mine)).status_code == 404
     # Kofi declares a conflict on Ama's application: the replacement is never Ama herself.
-    kofi_headers = {"Authorization": f"Bearer {other.json()['token']}"}
+    kofi_headers = bearer(other.json()["token"])
     declared = await review(client, int(ama_app), kofi_headers, conflict_of_interest=True)
     assert declared.status_code == 201, declared.text
     assert declared.json()["replacement_reviewer"] is None

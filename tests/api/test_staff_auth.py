@@ -14,7 +14,8 @@ from sqlalchemy import update
 
 from calendar_service.db.engine import create_engine, create_session_maker
 from calendar_service.db.tables import StaffToken
-from tests.conftest import FIXED_NOW, make_token
+from tests.conftest import FIXED_NOW
+from tests.support.tokens import bearer, make_token
 
 PATH_VALUES = {"int": "1", "str": "x"}
 
@@ -93,8 +94,8 @@ async def test_every_staff_route_refuses_missing_bad_revoked_expired_and_wrong_r
         "no token": ({}, 401),
         "not bearer": ({"Authorization": "Basic abc"}, 401),
         "unknown token": ({"Authorization": "Bearer cst_not-a-real-token"}, 401),
-        "revoked token": ({"Authorization": f"Bearer {revoked}"}, 401),
-        "expired token": ({"Authorization": f"Bearer {expired}"}, 401),
+        "revoked token": (bearer(revoked), 401),
+        "expired token": (bearer(expired), 401),
     }
     checked = 0
     for method, path, roles in staff_routes(app):
@@ -105,7 +106,7 @@ async def test_every_staff_route_refuses_missing_bad_revoked_expired_and_wrong_r
             )
             assert "token" in response.json()["detail"]
         other = wrong_role(roles)
-        response = await call(client, method, path, {"Authorization": f"Bearer {role_tokens[other]}"})
+        response = await call(client, method, path, bearer(role_tokens[other]))
         assert response.status_code == 403, f"{method} {path} as {other}: {response.status_code} {response.text}"
         assert "role" in response.json()["detail"]
         checked += 1
@@ -125,7 +126,7 @@ async def test_tokens_expire_record_last_use_and_show_their_secret_once(
     body = created.json()
     assert body["token"].startswith("cst_") and body["expires_at"] == "2024-07-01T12:00:00Z"
     assert body["last_used_at"] is None
-    headers = {"Authorization": f"Bearer {body['token']}"}
+    headers = bearer(body["token"])
     # Used on a successful request (a failed one rolls back, last use included).
     assert (await client.get(f"/api/staff/events/{event['slug']}/registrations", headers=headers)).status_code == 200
     listed = {t["id"]: t for t in (await client.get("/api/staff/tokens", headers=admin_headers)).json()["items"]}

@@ -24,8 +24,9 @@ import pytest
 from playwright.sync_api import ConsoleMessage, Error, Page, sync_playwright
 
 from calendar_service.db.migrate import upgrade
-from tests.conftest import IN_CI, make_token
+from tests.conftest import IN_CI
 from tests.support.server import Server
+from tests.support.tokens import bearer, make_token
 
 CHROMIUM = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
 # The machine's network is closed: without the background-networking flags Chromium keeps
@@ -102,7 +103,7 @@ class Site:
 def site(tmp_path: Path) -> Iterator[Site]:
     url = f"sqlite+aiosqlite:///{tmp_path / 'browser.db'}"
     upgrade(url)
-    admin = {"Authorization": f"Bearer {asyncio.run(make_token(url, 'admin'))}"}
+    admin = bearer(asyncio.run(make_token(url, "admin")))
     server = Server(url, tmp_path / "server.log", workers=1)
     try:
         server.start()

@@ -23,7 +23,9 @@ from calendar_service.db.migrate import head_revision
 from calendar_service.db.tables import StaffToken
 from tests.cli.helpers import ainvoke, invoke, table_rows
 from tests.cli.test_cli import one_error_line
-from tests.conftest import FIXTURES_DIR, _truncate, make_token
+from tests.conftest import _truncate
+from tests.support.factories import FIXTURES_DIR
+from tests.support.tokens import make_token
 
 SUMMARY = re.compile(r"^backed up ([\d,]+) rows from (\d+) tables to (.+) \(revision (\w+)\)$")
 

@@ -8,7 +8,7 @@ import pytest
 
 from calendar_service.cli.main import main
 from tests.cli.helpers import invoke, run_cli
-from tests.conftest import FIXTURES_DIR
+from tests.support.factories import FIXTURES_DIR
 
 
 def one_error_line(stderr: str) -> str:

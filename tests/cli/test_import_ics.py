@@ -16,7 +16,7 @@ from calendar_service.cli.sources import fetch
 from calendar_service.domain.ics_import import parse_ics
 from tests.cli.helpers import ainvoke, invoke, table_rows
 from tests.cli.test_cli import one_error_line
-from tests.conftest import FIXTURES_DIR
+from tests.support.factories import FIXTURES_DIR
 from tests.unit.domain.test_ics_import import DEFAULT_ZONE, SAMPLES, WINDOW, source_occurrences
 
 CALENDAR = "global-advocacy"

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.server import ROOT, ServerPool
+from tests.support.tokens import bearer
 
 
 @pytest.fixture
@@ -35,4 +36,4 @@ def admin(clean_db: str) -> dict[str, str]:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    return {"Authorization": f"Bearer {result.stdout.strip().splitlines()[-1]}"}
+    return bearer(result.stdout.strip().splitlines()[-1])

@@ -14,7 +14,7 @@ import anyio
 import httpx
 import pytest
 
-from tests.support.factories import event_body
+from tests.support.factories import create_calendar, event_body
 from tests.support.server import ServerPool, http_client
 
 pytestmark = pytest.mark.slow
@@ -28,8 +28,7 @@ def local(instant: datetime) -> str:
 
 
 async def setup_program(http: httpx.AsyncClient, admin: dict[str, str], applicants: int) -> tuple[str, list[int]]:
-    calendar = {"slug": "race-cal", "name": "Races", "timezone": "Africa/Accra"}
-    assert (await http.post("/api/calendars", json=calendar, headers=admin)).status_code == 201
+    await create_calendar(http, admin, slug="race-cal", name="Races", timezone="Africa/Accra")
     body = event_body(
         calendar="race-cal",
         title="Forum with scholarships",

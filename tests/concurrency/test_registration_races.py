@@ -16,7 +16,7 @@ import anyio
 import httpx
 import pytest
 
-from tests.support.factories import event_body
+from tests.support.factories import create_calendar, event_body, register, staff_registrations
 from tests.support.server import Server, ServerPool, http_client
 
 pytestmark = pytest.mark.slow
@@ -29,10 +29,7 @@ async def start(servers: ServerPool, workers: int = 2) -> Server:
 
 
 async def create_event(http: httpx.AsyncClient, admin: dict[str, str], capacity: int) -> str:
-    calendar = await http.post(
-        "/api/calendars", json={"slug": "race-cal", "name": "Races", "timezone": "Europe/Brussels"}, headers=admin
-    )
-    assert calendar.status_code == 201, calendar.text
+    await create_calendar(http, admin, slug="race-cal", name="Races", timezone="Europe/Brussels")
     body = event_body(
         calendar="race-cal",
         title="Crowded workshop",
@@ -57,12 +54,11 @@ class Outcome:
         return f"#{self.n} {self.email}: {self.status_code} {self.body!r}"[:600]
 
 
-async def register(http: httpx.AsyncClient, slug: str, n: int) -> Outcome:
+async def race(http: httpx.AsyncClient, slug: str, n: int) -> Outcome:
+    """Racer n registers; a transport error is an outcome too."""
     email = f"racer{n}@example.org"
     try:
-        response = await http.post(
-            f"/api/events/{slug}/registrations", json={"name": f"Racer {n}", "email": email, "consent": True}
-        )
+        response = await register(http, slug, {"name": f"Racer {n}", "email": email, "consent": True})
     except httpx.TransportError as exc:
         return Outcome(n, email, 0, repr(exc))
     try:
@@ -70,12 +66,6 @@ async def register(http: httpx.AsyncClient, slug: str, n: int) -> Outcome:
     except ValueError:
         body = response.text
     return Outcome(n, email, response.status_code, body)
-
-
-async def staff_list(http: httpx.AsyncClient, slug: str, admin: dict[str, str]) -> dict[str, Any]:
-    response = await http.get(f"/api/staff/events/{slug}/registrations", headers=admin)
-    assert response.status_code == 200, response.text
-    return dict(response.json())
 
 
 def waitlist_in_order(listing: dict[str, Any]) -> list[dict[str, Any]]:
@@ -99,7 +89,7 @@ async def test_200_simultaneous_registrations_for_50_seats_confirm_exactly_50(
         slug = await create_event(http, admin, capacity=50)
 
         began = time.perf_counter()
-        outcomes = await asyncio.gather(*(register(http, slug, n) for n in range(200)))
+        outcomes = await asyncio.gather(*(race(http, slug, n) for n in range(200)))
         elapsed = time.perf_counter() - began
         print(f"[{backend}] 200 concurrent registrations in {elapsed:.2f} s ({200 / elapsed:.0f}/s), 2 workers")
 
@@ -110,7 +100,7 @@ async def test_200_simultaneous_registrations_for_50_seats_confirm_exactly_50(
         told = Counter(o.body["status"] for o in outcomes)
         assert told == {"confirmed": 50, "waitlisted": 150}, told
 
-        listing = await staff_list(http, slug, admin)
+        listing = await staff_registrations(http, slug, admin)
         assert len(listing["items"]) == 200
         assert (listing["capacity"], listing["seats_taken"]) == (50, 50)
         stored = {item["email"]: item for item in listing["items"]}
@@ -143,7 +133,7 @@ async def test_200_simultaneous_registrations_for_50_seats_confirm_exactly_50(
         assert [code for code, _ in cancels] == [200] * 10, cancels
         assert [body["status"] for _, body in cancels] == ["cancelled"] * 10
 
-        after = await staff_list(http, slug, admin)
+        after = await staff_registrations(http, slug, admin)
         assert (after["capacity"], after["seats_taken"]) == (50, 50)
         statuses = {item["email"]: item["status"] for item in after["items"]}
         assert Counter(statuses.values()) == {"confirmed": 50, "waitlisted": 140, "cancelled": 10}
@@ -187,7 +177,7 @@ async def test_every_acknowledged_registration_survives_sigkill(
         for n in numbers:
             if killed:
                 return
-            outcome = await register(http, slug, n)
+            outcome = await race(http, slug, n)
             outcomes.append(outcome)
             if outcome.status_code == 201:
                 acknowledged[outcome.body["token"]] = outcome
@@ -233,7 +223,7 @@ async def test_every_acknowledged_registration_survives_sigkill(
         assert not changed, f"acknowledged status changed across the crash: {changed[:10]}"
 
         # The seat counter and the rows were written together: no half-committed registration.
-        listing = await staff_list(http, slug, admin)
+        listing = await staff_registrations(http, slug, admin)
         confirmed = sum(item["status"] == "confirmed" for item in listing["items"])
         waiting = sum(item["status"] == "waitlisted" for item in listing["items"])
         assert listing["seats_taken"] == confirmed <= 100, (listing["seats_taken"], confirmed)
@@ -241,5 +231,5 @@ async def test_every_acknowledged_registration_survives_sigkill(
         assert_positions_are_1_to_n(listing, waiting)
 
         # And the database still takes writes after the crash.
-        after = await register(http, slug, total)
+        after = await race(http, slug, total)
         assert after.status_code == 201, after.text

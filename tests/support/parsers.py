@@ -46,6 +46,7 @@ import icalendar
 import recurring_ical_events
 import vobject
 import vobject.icalendar
+from icalendar.parser.property import unescape_backslash
 
 # Import for its side effect: zoneinfo reads the pinned `tzdata` package, not the OS copy, so
 # icalendar (and vobject's tzdata fallback) use the same tz database as the service.
@@ -324,6 +325,31 @@ def expand_icaljs(ics: bytes, start: datetime, end: datetime) -> list[Instance]:
         for item in json.loads(result.stdout)
     ]
     return _finish(found, start, end)
+
+
+# --------------------------------------------------------------------------- calendar properties
+
+
+def unfolded_lines(ics: bytes | str) -> list[str]:
+    """The content lines of an iCalendar text, folds undone (RFC 5545 3.1), split at CRLF."""
+    text = ics.decode("utf-8") if isinstance(ics, bytes) else ics
+    return text.replace("\r\n ", "").split("\r\n")
+
+
+def calendar_text(ics: bytes, name: str) -> dict[str, str | None]:
+    """A VCALENDAR TEXT property (NAME, X-WR-CALDESC …) as icalendar and vobject read it back.
+
+    icalendar keeps a property it has no type for (X-WR-*, NAME) as its raw text, so that value is
+    unescaped with icalendar's own TEXT rule (RFC 5545 3.3.11) here; vobject unescapes every
+    property itself.
+    """
+    calendar = icalendar.Calendar.from_ical(ics)
+    raw = calendar.get(name)
+    by_icalendar = None if raw is None else unescape_backslash(raw.to_ical().decode("utf-8"))
+    (component,) = _parse_vobject(ics.decode("utf-8"))
+    lines = component.contents.get(name.lower())
+    by_vobject = str(lines[0].value) if lines else None
+    return {"icalendar": by_icalendar, "vobject": by_vobject}
 
 
 # --------------------------------------------------------------------------- all three

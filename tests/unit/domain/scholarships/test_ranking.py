@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from calendar_service.domain.scholarships import ApplicationFacts, ReviewFacts, rank
 from calendar_service.domain.scholarships.ranking import sort_key
 
-from .support import PROPERTY, RUBRIC, SINGLE, T0, application, review
+from .support import PROPERTY, RUBRIC, SINGLE, application, review
 
 D = Decimal
 
@@ -198,7 +198,3 @@ def test_normalised_order_ignores_how_harsh_a_reviewer_is(grid: list[tuple[int, 
                 assert left is not None and right is not None and left_again is not None and right_again is not None
                 if left - right > D("0.01"):
                     assert left_again >= right_again
-
-
-def test_t0_is_aware() -> None:
-    assert T0.utcoffset() is not None
