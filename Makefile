@@ -70,7 +70,7 @@ lint: install-dev
 	$(BIN)/ruff format --check calendar_service tests bench fuzz
 
 typecheck: install-dev
-	$(BIN)/mypy calendar_service/domain
+	$(BIN)/mypy calendar_service
 
 unit: install-dev
 	$(BIN)/python -m pytest tests/unit

@@ -31,8 +31,9 @@ from calendar_service.domain.timezones import classify, get_zone, to_utc_lenient
 from calendar_service.domain.values import Override, Timing
 
 PRODID = "-//calendar-service//calendar-service 0.1//EN"
-# Raise when the bytes render_event produces change: stored blocks are then re-rendered at startup.
-RENDER_VERSION = 1
+# Raise when the bytes a feed or an event block render to change: stored blocks are then re-rendered at startup
+# and every ETag changes, so subscribed clients fetch the new bytes (2: the header escapes NAME and X-WR-* as TEXT).
+RENDER_VERSION = 2
 REFRESH = "PT1H"
 
 
