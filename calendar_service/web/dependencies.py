@@ -16,6 +16,7 @@ from calendar_service.domain.access import Staff, require_role
 from calendar_service.events.service import EventService
 from calendar_service.feeds.cache import FeedCache
 from calendar_service.feeds.service import FeedService
+from calendar_service.pages.dependencies import provide_locale
 from calendar_service.pages.service import PageService
 from calendar_service.registrations.outbox_view import OutboxView
 from calendar_service.registrations.service import RegistrationService
@@ -80,8 +81,10 @@ class PublicServices:
     several dependencies in a task group, which costs more than a 304 itself.
     """
 
-    def __init__(self, session: AsyncSession, settings: Settings, now: datetime, cache: FeedCache) -> None:
-        self.session, self.settings, self.now, self.cache = session, settings, now, cache
+    def __init__(
+        self, session: AsyncSession, settings: Settings, now: datetime, cache: FeedCache, locale: str = "en"
+    ) -> None:
+        self.session, self.settings, self.now, self.cache, self.locale = session, settings, now, cache, locale
 
     @functools.cached_property
     def feeds(self) -> FeedService:
@@ -91,12 +94,13 @@ class PublicServices:
     def pages(self) -> PageService:
         s = self.settings
         events = EventService(self.session, s.base_url, self.now, s.uid_domain, s.organizer_email)
-        return PageService(events, CalendarService(self.session, s.base_url, self.now), self.now)
+        return PageService(events, CalendarService(self.session, s.base_url, self.now), self.now, self.locale)
 
 
 def provide_public_services(request: Request[object, object, State]) -> PublicServices:
     state = request.app.state
-    return PublicServices(open_read_session(request), state.settings, state.clock(), state.feed_cache)
+    locale = provide_locale(request)
+    return PublicServices(open_read_session(request), state.settings, state.clock(), state.feed_cache, locale)
 
 
 def provide_registration_service(
