@@ -53,6 +53,7 @@ from calendar_service.web.public import (
     PublicController,
     RegistrationPageController,
 )
+from calendar_service.web.swagger_assets import swagger_ui_router
 from calendar_service.web.transactions import TransactionMiddleware, provide_db_session
 
 
@@ -164,6 +165,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             ProgramController,
             ReviewController,
             StaffController,
+            swagger_ui_router(),
         ],
         dependencies={
             "db_session": Provide(provide_db_session),
