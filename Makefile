@@ -13,7 +13,7 @@ BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test install install-dev migrate fixtures serve lint typecheck unit fuzz fuzz-api bench clean
+.PHONY: run test install install-dev migrate fixtures serve lint typecheck unit fuzz fuzz-api bench i18n clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -97,6 +97,15 @@ bench: install-dev
 	$(BIN)/python -m bench.registrations
 	$(BIN)/python -m bench.exports --rows 100000
 	$(BIN)/python -m bench.export_writers --rows 100000
+
+## make i18n: extract the pages' messages (templates, pages/*.py) into locale/messages.pot and merge them into each
+## language's messages.po; then translate what is new or fuzzy and commit the .po (tests fail while any is missing).
+## The .po files are read as they are at start-up: nothing to compile.
+LOCALE_DIR := calendar_service/pages/locale
+i18n: install-dev
+	$(BIN)/pybabel extract -F babel.cfg --add-location=file --sort-output --no-wrap \
+		--project calendar-service --copyright-holder "calendar-service contributors" -o $(LOCALE_DIR)/messages.pot .
+	$(BIN)/pybabel update -i $(LOCALE_DIR)/messages.pot -d $(LOCALE_DIR) --no-wrap --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache .hypothesis

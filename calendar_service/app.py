@@ -35,7 +35,7 @@ from calendar_service.feeds.controllers import PersonalFeedController
 from calendar_service.feeds.dependencies import provide_feed_service
 from calendar_service.notifications.sender import SmtpTarget, send_due
 from calendar_service.pages.controllers import ConfirmPageController, RegistrationPageController
-from calendar_service.pages.dependencies import provide_page_service
+from calendar_service.pages.dependencies import provide_locale, provide_page_service
 from calendar_service.registrations import dependencies as registration_deps
 from calendar_service.registrations.batch import RegistrationDesk
 from calendar_service.registrations.controllers import AttendanceController, RegistrationController
@@ -57,6 +57,7 @@ from calendar_service.web.openapi import (
     document_errors,
 )
 from calendar_service.web.public_paths import PublicPathController
+from calendar_service.web.swagger_assets import swagger_ui_router
 from calendar_service.web.transactions import TransactionMiddleware, provide_db_session, provide_read_session
 
 
@@ -168,6 +169,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             ProgramController,
             ReviewController,
             StaffController,
+            swagger_ui_router(),
         ],
         dependencies={
             "db_session": Provide(provide_db_session),
@@ -180,6 +182,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             "calendar_registry": Provide(provide_calendar_service, sync_to_thread=False),
             "feeds": Provide(provide_feed_service, sync_to_thread=False),
             "pages": Provide(provide_page_service, sync_to_thread=False),
+            "locale": Provide(provide_locale, sync_to_thread=False),
             "attendee_export": Provide(provide_attendee_export, sync_to_thread=False),
             "staff_admin": Provide(provide_staff_admin, sync_to_thread=False),
             "registrations": Provide(registration_deps.provide_registration_service, sync_to_thread=False),

@@ -18,23 +18,14 @@ from litestar.params import FromPath
 from calendar_service.domain import registration as rules
 from calendar_service.domain.access import PUBLIC_WRITE
 from calendar_service.errors import DomainError, http_status
+from calendar_service.pages import messages as say
 from calendar_service.pages.errors import PAGE_ERRORS, error_heading
 from calendar_service.pages.registration import FormState, as_registration, body_from_form
-from calendar_service.pages.service import (
-    HTML_MEDIA_TYPE,
-    PageService,
-    confirm_page,
-    outcome_heading,
-    outcome_message,
-    registered_page,
-)
+from calendar_service.pages.responses import html_response
+from calendar_service.pages.service import PageService, confirm_page, outcome_heading, registered_page
 from calendar_service.registrations.batch import RegistrationDesk, Ticket
 from calendar_service.registrations.schemas import RegistrationRead
 from calendar_service.registrations.service import RegistrationService
-
-
-def page_response(body: bytes) -> Response[bytes]:
-    return Response(body, media_type=HTML_MEDIA_TYPE)
 
 
 class RegistrationPageController(Controller):
@@ -66,36 +57,46 @@ class RegistrationPageController(Controller):
         except DomainError as refusal:
             state = FormState(values=body, error=refusal.message, error_field=refusal.field or "")
             page = await pages.event_page(slug, state)
-            return Response(page, status_code=http_status(refusal), media_type=HTML_MEDIA_TYPE)
+            return html_response(page, request, http_status(refusal))
         read = msgspec.json.decode(answer, type=RegistrationRead)
-        return page_response(registered_page(read, pages.base_url, outcome_heading(read), outcome_message(read.status)))
+        heading, message = outcome_heading(read), say.outcome_message(read.status)
+        return html_response(registered_page(read, pages.base_url, heading, message, pages.locale), request)
 
     @get(
         "/registrations/{token:str}",
         operation_id="RegistrationPage",
-        opt=error_heading("We could not find this registration"),
+        opt=error_heading(say.REGISTRATION_NOT_FOUND),
         exception_handlers=PAGE_ERRORS,
     )
     async def registration_page(
-        self, token: FromPath[str], registrations: NamedDependency[RegistrationService]
+        self,
+        request: Request[Any, Any, State],
+        token: FromPath[str],
+        registrations: NamedDependency[RegistrationService],
+        locale: NamedDependency[str],
     ) -> Response[bytes]:
         """The token holder's page: status, waiting-list position, personal feed, and a cancel button."""
         read = await registrations.get(token)
-        return page_response(registered_page(read, registrations.base_url, outcome_heading(read)))
+        page = registered_page(read, registrations.base_url, outcome_heading(read), locale=locale)
+        return html_response(page, request)
 
     @post(
         "/registrations/{token:str}/cancel",
         operation_id="CancelFromPage",
         status_code=200,
-        opt={**PUBLIC_WRITE, **error_heading("We could not cancel this registration")},
+        opt={**PUBLIC_WRITE, **error_heading(say.CANCEL_REFUSED)},
         exception_handlers=PAGE_ERRORS,
     )
     async def cancel_from_page(
-        self, token: FromPath[str], registrations: NamedDependency[RegistrationService]
+        self,
+        request: Request[Any, Any, State],
+        token: FromPath[str],
+        registrations: NamedDependency[RegistrationService],
+        locale: NamedDependency[str],
     ) -> Response[bytes]:
         read = await registrations.cancel(token)
-        message = "Thank you for telling us; your place goes to the next person on the waiting list."
-        return page_response(registered_page(read, registrations.base_url, outcome_heading(read), message))
+        page = registered_page(read, registrations.base_url, outcome_heading(read), say.CANCELLED, locale)
+        return html_response(page, request)
 
 
 class ConfirmPageController(Controller):
@@ -107,28 +108,35 @@ class ConfirmPageController(Controller):
     @get(
         "/registrations/confirm/{confirm_token:str}",
         operation_id="ConfirmPage",
-        opt=error_heading("We could not confirm this place"),
+        opt=error_heading(say.CONFIRM_REFUSED),
     )
     async def confirm_form(
-        self, confirm_token: FromPath[str], registrations: NamedDependency[RegistrationService]
+        self,
+        request: Request[Any, Any, State],
+        confirm_token: FromPath[str],
+        registrations: NamedDependency[RegistrationService],
+        locale: NamedDependency[str],
     ) -> Response[bytes]:
         """A used, expired or unknown link says so at once, instead of offering a button that cannot work."""
         problem = await registrations.confirmation_problem(confirm_token)
         if problem is not None:
             raise problem
-        return page_response(confirm_page("Confirm your place", show_form=True))
+        return html_response(confirm_page(say.CONFIRM_HEADING, show_form=True, locale=locale), request)
 
     @post(
         "/registrations/confirm/{confirm_token:str}",
         operation_id="ConfirmFromPage",
         status_code=200,
-        opt={**PUBLIC_WRITE, **error_heading("We could not confirm this place")},
+        opt={**PUBLIC_WRITE, **error_heading(say.CONFIRM_REFUSED)},
     )
     async def confirm_from_page(
-        self, confirm_token: FromPath[str], registrations: NamedDependency[RegistrationService]
+        self,
+        request: Request[Any, Any, State],
+        confirm_token: FromPath[str],
+        registrations: NamedDependency[RegistrationService],
+        locale: NamedDependency[str],
     ) -> Response[bytes]:
         result = await registrations.confirm(confirm_token)
         url = f"{registrations.base_url}/events/{result.event_slug}"
-        return page_response(
-            confirm_page("Your place is confirmed", result.detail, event_url=url, event_title=result.event_title)
-        )
+        page = confirm_page(say.CONFIRMED, result.detail, event_url=url, event_title=result.event_title, locale=locale)
+        return html_response(page, request)

@@ -17,6 +17,7 @@ import msgspec
 from calendar_service.domain import registration as rules
 from calendar_service.domain.registration import RegistrationSettings
 from calendar_service.errors import InvalidInput
+from calendar_service.pages.text import N_, Text
 from calendar_service.registrations.schemas import RegistrationCreate
 
 
@@ -25,7 +26,7 @@ class Openness:
     """Whether the page shows the form, and if not, the sentence it shows instead."""
 
     open: bool
-    note: str = ""
+    note: Text = field(default_factory=lambda: Text(""))
 
 
 def openness(
@@ -37,28 +38,32 @@ def openness(
     now: datetime,
 ) -> Openness:
     if status == "cancelled":
-        return Openness(False, "This event is cancelled and takes no registrations.")
+        return Openness(False, Text(N_("This event is cancelled and takes no registrations.")))
     if capacity == 0 and registration.online_capacity in (None, 0):
-        return Openness(False, "This event takes no registrations.")
+        return Openness(False, Text(N_("This event takes no registrations.")))
     opens, closes = rules.window(registration, zone)
     if opens is not None and registration.opens_at is not None and now < opens:
-        return Openness(False, f"Registration opens on {registration.opens_at.replace('T', ' ')} ({zone}).")
+        when = registration.opens_at.replace("T", " ")
+        return Openness(False, Text(N_("Registration opens on %(when)s (%(zone)s)."), {"when": when, "zone": zone}))
     if closes is not None and registration.closes_at is not None and now >= closes:
-        return Openness(False, f"Registration closed on {registration.closes_at.replace('T', ' ')} ({zone}).")
+        when = registration.closes_at.replace("T", " ")
+        return Openness(False, Text(N_("Registration closed on %(when)s (%(zone)s)."), {"when": when, "zone": zone}))
     if closes is None and start_utc <= now:
-        return Openness(False, "This event has started; registration is closed.")
+        return Openness(False, Text(N_("This event has started; registration is closed.")))
     return Openness(True)
 
 
-def places_note(capacity: int | None, taken: int, reserved: int, waitlist: bool) -> str:
+def places_note(capacity: int | None, taken: int, reserved: int, waitlist: bool) -> Text:
     if capacity is None:
-        return ""
+        return Text("")
     free = max(0, capacity - taken - reserved)
     if free > 0:
-        return f"{free} of {capacity} places left."
+        return Text(N_("%(free)s of %(capacity)s places left."), {"free": free, "capacity": capacity})
     if waitlist:
-        return "The event is full: you can join the waiting list, and you will be told at once if a place frees up."
-    return "The event is full."
+        return Text(
+            N_("The event is full: you can join the waiting list, and you will be told at once if a place frees up.")
+        )
+    return Text(N_("The event is full."))
 
 
 @dataclass(slots=True)

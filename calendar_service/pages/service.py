@@ -4,32 +4,31 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-import jinja2
 from sqlalchemy import select
 from sqlmodel import col
 
 from calendar_service.calendars.service import CalendarService
 from calendar_service.db.tables import Event
+from calendar_service.domain.locale import DEFAULT
 from calendar_service.domain.registration import RegistrationSettings
 from calendar_service.errors import NotFound
 from calendar_service.events.service import EventService
+from calendar_service.pages.i18n import render
 from calendar_service.pages.registration import FormState, openness, places_note
+from calendar_service.pages.text import N_
 from calendar_service.registrations.schemas import RegistrationRead
-
-HTML_MEDIA_TYPE = "text/html"
-
-_env = jinja2.Environment(
-    loader=jinja2.PackageLoader("calendar_service.pages", "templates"),
-    autoescape=jinja2.select_autoescape(["html"]),
-    undefined=jinja2.StrictUndefined,
-)
 
 
 class PageService:
-    def __init__(self, events: EventService, calendars: CalendarService, now: datetime, base_url: str = "") -> None:
+    """Pages in one language (`locale`, negotiated per request: pages/dependencies.py)."""
+
+    def __init__(
+        self, events: EventService, calendars: CalendarService, now: datetime, locale: str = DEFAULT, base_url: str = ""
+    ) -> None:
         self.events = events
         self.calendars = calendars
         self.now = now
+        self.locale = locale
         self.base_url = base_url
 
     async def event_page(self, slug: str, form: FormState | None = None) -> bytes:
@@ -38,17 +37,15 @@ class PageService:
         calendar = self.calendars.to_read(await self.calendars.get_row(event.calendar))
         row = await self.row(slug)
         settings = RegistrationSettings.of(row.registration)
-        return (
-            _env.get_template("event.html")
-            .render(
-                event=event,
-                calendar=calendar,
-                openness=openness(row.status, row.start_utc, row.capacity, settings, row.timezone, self.now),
-                places=places_note(row.capacity, row.seats_taken, row.reserved_seats, settings.waitlist),
-                form=form or FormState(),
-                action=f"/events/{slug}/register",
-            )
-            .encode()
+        return render(
+            "event.html",
+            self.locale,
+            event=event,
+            calendar=calendar,
+            openness=openness(row.status, row.start_utc, row.capacity, settings, row.timezone, self.now),
+            places=places_note(row.capacity, row.seats_taken, row.reserved_seats, settings.waitlist),
+            form=form or FormState(),
+            action=f"/events/{slug}/register",
         )
 
     async def questions(self, slug: str) -> list[Mapping[str, Any]]:
@@ -65,47 +62,50 @@ class PageService:
         start = (self.now - timedelta(days=30)).date().isoformat()
         end = (self.now + timedelta(days=365)).date().isoformat()
         listing = await self.events.list_occurrences(start=start, end=end, tz=None, calendar=slug, limit=500)
-        return _env.get_template("calendar.html").render(calendar=calendar, listing=listing).encode()
+        return render("calendar.html", self.locale, calendar=calendar, listing=listing)
 
 
 def confirm_page(
-    heading: str, message: str = "", show_form: bool = False, event_url: str = "", event_title: str = ""
+    heading: str,
+    message: str = "",
+    show_form: bool = False,
+    event_url: str = "",
+    event_title: str = "",
+    locale: str = DEFAULT,
 ) -> bytes:
-    template = _env.get_template("confirm.html")
-    return template.render(
-        heading=heading, message=message, show_form=show_form, event_url=event_url, event_title=event_title
-    ).encode()
+    """`heading` and `message` are English messages (pages/messages.py), shown in `locale` when the catalog has them."""
+    return render(
+        "confirm.html",
+        locale,
+        heading=heading,
+        message=message,
+        show_form=show_form,
+        event_url=event_url,
+        event_title=event_title,
+    )
 
 
-def registered_page(read: RegistrationRead, base_url: str, heading: str, message: str = "") -> bytes:
+def registered_page(
+    read: RegistrationRead, base_url: str, heading: str, message: str = "", locale: str = DEFAULT
+) -> bytes:
     """After registering on the page, and the token holder's own page (see, cancel)."""
-    return (
-        _env.get_template("registered.html")
-        .render(
-            r=read,
-            heading=heading,
-            message=message,
-            manage_page=f"{base_url}/registrations/{read.token}",
-            show_cancel=read.status != "cancelled",
-        )
-        .encode()
+    return render(
+        "registered.html",
+        locale,
+        r=read,
+        heading=heading,
+        message=message,
+        manage_page=f"{base_url}/registrations/{read.token}",
+        show_cancel=read.status != "cancelled",
     )
 
 
 def outcome_heading(read: RegistrationRead) -> str:
+    """An English message: the page shows it in its own language."""
     return {
-        "confirmed": "You are registered",
-        "waitlisted": "You are on the waiting list",
-        "pending_confirmation": "Please confirm your place",
-        "cancelled": "Your registration is cancelled",
-        "attended": "You attended",
-    }.get(read.status, "Your registration")
-
-
-def outcome_message(status: str) -> str:
-    """What to expect next, said after registering on the page."""
-    return {
-        "waitlisted": "We will write as soon as a place is yours.",
-        "pending_confirmation": "We sent you an email: confirm with its link before the deadline it gives.",
-        "confirmed": "The invitation is in your email.",
-    }.get(status, "")
+        "confirmed": N_("You are registered"),
+        "waitlisted": N_("You are on the waiting list"),
+        "pending_confirmation": N_("Please confirm your place"),
+        "cancelled": N_("Your registration is cancelled"),
+        "attended": N_("You attended"),
+    }.get(read.status, N_("Your registration"))

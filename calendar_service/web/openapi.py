@@ -23,6 +23,8 @@ from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin, Yaml
 from litestar.openapi.spec import Components, SecurityScheme
 from msgspec import Struct
 
+from calendar_service.web import swagger_assets
+
 BEARER = "StaffToken"
 
 
@@ -184,5 +186,14 @@ class TidyYamlRenderPlugin(YamlRenderPlugin):
 
 
 class TidySwaggerRenderPlugin(SwaggerRenderPlugin):
+    """Swagger UI from our own static files (web/swagger_assets.py), not Litestar's default CDN."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("js_url", swagger_assets.JS_URL)
+        kwargs.setdefault("css_url", swagger_assets.CSS_URL)
+        kwargs.setdefault("standalone_preset_js_url", swagger_assets.STANDALONE_PRESET_JS_URL)
+        kwargs.setdefault("favicon", swagger_assets.FAVICON)
+        super().__init__(**kwargs)
+
     def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
         return super().render(request, tidy(openapi_schema))

@@ -5,9 +5,10 @@ name: ending in `.ics` it is the feed (`feeds/controllers.py`), otherwise the
 page (`pages/service.py`). Nothing else happens here.
 """
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, Response, get
+from litestar import Controller, Request, Response, get
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 
@@ -15,7 +16,7 @@ from calendar_service.domain.compression import SKIP_APP_COMPRESSION
 from calendar_service.feeds import controllers as feed
 from calendar_service.feeds.controllers import AcceptEncoding, IfModifiedSince, IfNoneMatch
 from calendar_service.feeds.service import FeedQuery, FeedService
-from calendar_service.pages.controllers import page_response
+from calendar_service.pages.responses import html_response
 from calendar_service.pages.service import PageService
 
 
@@ -28,6 +29,7 @@ class PublicPathController(Controller):
     @get("/calendars/{name:str}", operation_id="GetCalendarFeedOrPage")
     async def get_calendar(
         self,
+        request: Request[Any, Any, State],
         name: FromPath[str],
         feeds: NamedDependency[FeedService],
         pages: NamedDependency[PageService],
@@ -43,13 +45,14 @@ class PublicPathController(Controller):
     ) -> Response[bytes]:
         """`{slug}.ics`: the subscription feed (filters as /api/events; 304 when unchanged). `{slug}`: its page."""
         if not name.endswith(feed.ICS_SUFFIX):
-            return page_response(await pages.calendar_page(name))
+            return html_response(await pages.calendar_page(name), request)
         query = FeedQuery.parse(start=from_, end=to, tag=tag, lang=lang, country=country, mode=mode)
         return await feed.calendar_feed(feeds, name, query, if_none_match, if_modified_since, accept_encoding)
 
     @get("/events/{name:str}", operation_id="GetEventFeedOrPage")
     async def get_event(
         self,
+        request: Request[Any, Any, State],
         name: FromPath[str],
         feeds: NamedDependency[FeedService],
         pages: NamedDependency[PageService],
@@ -59,5 +62,5 @@ class PublicPathController(Controller):
     ) -> Response[bytes]:
         """`{slug}.ics`: one event for "add to calendar". `{slug}`: its page."""
         if not name.endswith(feed.ICS_SUFFIX):
-            return page_response(await pages.event_page(name))
+            return html_response(await pages.event_page(name), request)
         return await feed.event_feed(feeds, name, if_none_match, if_modified_since, accept_encoding)
