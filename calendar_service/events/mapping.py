@@ -1,7 +1,7 @@
 """Rows <-> domain values <-> API schemas for events. No queries here."""
 
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, get_args
 
 import msgspec
 
@@ -14,6 +14,7 @@ from calendar_service.domain.timing import format_point
 from calendar_service.domain.values import Occurrence, Override, Timing
 from calendar_service.events.schemas import (
     AddToCalendar,
+    AttendanceMode,
     EventRead,
     Location,
     OccurrenceRead,
@@ -21,7 +22,26 @@ from calendar_service.events.schemas import (
     Person,
     Recurrence,
     RegistrationSettings,
+    Status,
 )
+
+_STATUSES: tuple[Status, ...] = get_args(Status)
+_MODES: tuple[AttendanceMode, ...] = get_args(AttendanceMode)
+
+
+def event_status(value: str) -> Status:
+    """A stored status as the wire's type; the column only ever holds values the API accepted."""
+    for status in _STATUSES:
+        if status == value:
+            return status
+    raise ValueError(f"unknown event status {value!r} in the database")
+
+
+def attendance_mode(value: str) -> AttendanceMode:
+    for mode in _MODES:
+        if mode == value:
+            return mode
+    raise ValueError(f"unknown attendance mode {value!r} in the database")
 
 
 def timing_of(row: Event, overrides: list[OccurrenceOverride] | None = None) -> Timing:
@@ -157,7 +177,7 @@ def event_read(
         calendar=calendar_slug,
         title=row.title,
         description=row.description,
-        status=row.status,  # type: ignore[arg-type]
+        status=event_status(row.status),
         timezone=row.timezone,
         start=wire_start(row.start_local, row.all_day),
         end=wire_end(row.end_local, row.all_day),
@@ -168,7 +188,7 @@ def event_read(
         recurrence=recurrence_of(row),
         location=location_of(row),
         livestream_url=row.livestream_url,
-        attendance_mode=row.attendance_mode,  # type: ignore[arg-type]
+        attendance_mode=attendance_mode(row.attendance_mode),
         languages=list(row.languages),
         tags=list(row.tags),
         hosts=list(row.hosts),
@@ -199,7 +219,7 @@ def occurrence_read(
         uid=row.uid,
         calendar=calendar_slug,
         title=occ.title or row.title,
-        status=(occ.status if row.status != "cancelled" and occ.status else row.status),  # type: ignore[arg-type]
+        status=event_status(occ.status if row.status != "cancelled" and occ.status else row.status),
         all_day=row.all_day,
         timezone=row.timezone,
         start=wire_start(occ.start, row.all_day),
