@@ -104,6 +104,10 @@ class Event(SQLModel, table=True):
     seats_taken: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     online_taken: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     registration: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    # Language tag -> {"title", "description"}: the event's texts in other languages, for the pages.
+    translations: dict[str, dict[str, str]] = Field(
+        default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False, server_default="{}")
+    )
 
     sequence: int = 0
     created_at: datetime = utc_column()

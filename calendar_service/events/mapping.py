@@ -23,6 +23,7 @@ from calendar_service.events.schemas import (
     Recurrence,
     RegistrationSettings,
     Status,
+    Translation,
 )
 
 _STATUSES: tuple[Status, ...] = get_args(Status)
@@ -42,6 +43,10 @@ def attendance_mode(value: str) -> AttendanceMode:
         if mode == value:
             return mode
     raise ValueError(f"unknown attendance mode {value!r} in the database")
+
+
+def translations_of(row: Event) -> dict[str, Translation]:
+    return {lang: msgspec.convert(text, Translation) for lang, text in (row.translations or {}).items()}
 
 
 def timing_of(row: Event, overrides: list[OccurrenceOverride] | None = None) -> Timing:
@@ -130,6 +135,7 @@ def wire_of(row: Event, calendar_slug: str) -> dict[str, Any]:
         "speakers": [msgspec.convert(s, Person) for s in row.speakers],
         "capacity": row.capacity,
         "registration": msgspec.convert(row.registration, RegistrationSettings) if row.registration else None,
+        "translations": translations_of(row),
     }
 
 
@@ -195,6 +201,7 @@ def event_read(
         speakers=[msgspec.convert(s, Person) for s in row.speakers],
         capacity=row.capacity,
         registration=msgspec.convert(row.registration or {}, RegistrationSettings),
+        translations=translations_of(row),
         sequence=row.sequence,
         created_at=iso_utc(row.created_at),
         updated_at=iso_utc(row.updated_at),

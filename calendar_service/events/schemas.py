@@ -77,6 +77,19 @@ class RegistrationSettings(Struct, forbid_unknown_fields=True):
 Labels = Annotated[list[Annotated[str, Meta(max_length=64)]], Meta(max_length=50)]
 
 
+class Translation(Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """The event's title and description in another language (pages show it to visitors who read it)."""
+
+    title: Title | None = None
+    description: Text | None = None
+
+
+Translations = Annotated[
+    dict[Annotated[str, Meta(max_length=35)], Translation],
+    Meta(max_length=20, description="Language tag (BCP 47) -> title and description in that language"),
+]
+
+
 class EventCreate(Struct, forbid_unknown_fields=True):
     calendar: Slug
     title: Title
@@ -98,6 +111,7 @@ class EventCreate(Struct, forbid_unknown_fields=True):
     speakers: Annotated[list[Person], Meta(max_length=200)] = msgspec.field(default_factory=list)
     capacity: Annotated[int, Meta(ge=0)] | None = None
     registration: RegistrationSettings | None = None
+    translations: Translations = msgspec.field(default_factory=dict)
     slug: Slug | None = None
     uid: Annotated[str, Meta(min_length=1, max_length=255)] | None = None
 
@@ -125,6 +139,7 @@ class EventUpdate(Struct, forbid_unknown_fields=True):
     speakers: Annotated[list[Person], Meta(max_length=200)] | UnsetType = UNSET
     capacity: Annotated[int, Meta(ge=0)] | None | UnsetType = UNSET
     registration: RegistrationSettings | None | UnsetType = UNSET
+    translations: Translations | UnsetType = UNSET
 
 
 class AddToCalendar(Struct, kw_only=True):
@@ -160,6 +175,7 @@ class EventRead(Struct, kw_only=True):
     speakers: list[Person]
     capacity: int | None
     registration: RegistrationSettings
+    translations: dict[str, Translation]
     sequence: int
     created_at: str
     updated_at: str

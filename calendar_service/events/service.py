@@ -484,10 +484,38 @@ def _validated(values: dict[str, Any]) -> tuple[dict[str, Any], Timing]:
         "speakers": [msgspec.to_builtins(s) for s in values.get("speakers") or []],
         "capacity": values.get("capacity"),
         "registration": reg,
+        "translations": _translations(values.get("translations") or {}),
     }
     if not fields["title"]:
         raise InvalidInput("title: must not be blank", "title")
     return fields, timing
+
+
+def _translations(raw: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Language tags normalised like `languages`; each translation says something; titles are not blank."""
+    out: dict[str, dict[str, str]] = {}
+    for tag, text in raw.items():
+        try:
+            (lang,) = validation.language_tags([tag], "translations")
+        except InvalidInput:
+            raise InvalidInput(
+                f"translations: '{tag}' is not a BCP 47 language tag (e.g. en, es, pt-BR)", "translations"
+            ) from None
+        entry = msgspec.to_builtins(text) if not isinstance(text, dict) else dict(text)
+        entry = {key: value for key, value in entry.items() if value is not None}
+        if "title" in entry:
+            entry["title"] = entry["title"].strip()
+            if not entry["title"]:
+                raise InvalidInput(
+                    f"translations.{lang}.title: must not be blank (leave it out to keep the original)",
+                    f"translations.{lang}.title",
+                )
+        if not entry:
+            raise InvalidInput(f"translations.{lang}: give a title, a description or both", f"translations.{lang}")
+        if lang in out:
+            raise InvalidInput(f"translations: '{tag}' is given twice", "translations")
+        out[lang] = entry
+    return out
 
 
 def _check_registration(reg: dict[str, Any], timing: Timing) -> None:
