@@ -49,6 +49,7 @@ from calendar_service.staff.dependencies import provide_staff_admin
 from calendar_service.web import dependencies as deps
 from calendar_service.web.errors import HANDLERS
 from calendar_service.web.health import HealthController
+from calendar_service.web.input_guard import InputGuardMiddleware
 from calendar_service.web.openapi import (
     COMPONENTS,
     TidyJsonRenderPlugin,
@@ -135,7 +136,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             if app.state.write_gate is not None:
                 app.state.write_gate.close()
 
-    middleware: list[Any] = [TransactionMiddleware()]
+    middleware: list[Any] = [InputGuardMiddleware(), TransactionMiddleware()]
     stores: dict[str, Any] = {}
     if settings.rate_limit > 0:
         # Public writes only (handlers marked rate_limited), per client address; shared across

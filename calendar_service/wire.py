@@ -10,6 +10,10 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta, Struct
 
+# Places at one event, in person or online: far above any venue or stream, and inside the 32-bit
+# integer columns of both databases (a larger number was a 500 on SQLite and PostgreSQL alike).
+MAX_PLACES = 1_000_000
+
 Title = Annotated[str, Meta(min_length=1, max_length=300)]
 Text = Annotated[str, Meta(max_length=20_000)]
 ShortText = Annotated[str, Meta(max_length=300)]

@@ -9,7 +9,7 @@ from sqlmodel import col
 
 from calendar_service.calendars.schemas import CalendarCreate, CalendarList, CalendarRead, SubscribeLinks
 from calendar_service.db.tables import Calendar
-from calendar_service.domain import links
+from calendar_service.domain import links, validation
 from calendar_service.domain.access import Staff, require_calendar_creator
 from calendar_service.domain.timezones import canonical_zone_name
 from calendar_service.errors import Conflict, InvalidInput, NotFound
@@ -60,6 +60,8 @@ class CalendarService:
 
     async def create(self, data: CalendarCreate, staff: Staff) -> CalendarRead:
         require_calendar_creator(staff)
+        validation.single_line(data.name, "name")
+        validation.multiline(data.description, "description")
         row = Calendar(
             slug=data.slug,
             name=data.name.strip(),

@@ -129,11 +129,21 @@ def check_idempotency_key(raw: str | None) -> str | None:
     return raw
 
 
+MAX_LOCAL_PART_OCTETS = 64  # RFC 5321 §4.5.3.1.1
+
+
 def normalize_email(raw: str, field: str = "email") -> Email:
     try:
         result = validate_email(raw.strip(), check_deliverability=False)
     except EmailNotValidError as exc:
         raise InvalidInput(f"{field}: '{raw}' is not an email address we can write to: {exc}", field) from None
+    if len(result.local_part.encode()) > MAX_LOCAL_PART_OCTETS:
+        # email-validator 2.4 lets a longer one through; SMTP servers may refuse it (RFC 5321 §4.5.3.1.1).
+        raise InvalidInput(
+            f"{field}: the part before the @ is longer than {MAX_LOCAL_PART_OCTETS} characters, "
+            "which mail servers may refuse; check the address",
+            field,
+        )
     return Email(address=result.normalized, key=result.normalized.casefold())
 
 

@@ -10,6 +10,30 @@ from calendar_service.errors import InvalidInput
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _TAG = re.compile(r"^[\w][\w\-\.]{0,63}$", re.UNICODE)
 ATTENDANCE_MODES = ("in_person", "online", "hybrid")
+# Control characters: never in a text we store. A line of text (a title, a name, a subject: what reaches
+# an email header, a feed's SUMMARY or a page heading) refuses line breaks and tabs too; a longer text
+# (a description, a message body) keeps them, and every writer escapes them.
+_CONTROL_IN_LINE = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def single_line(value: str, field: str) -> str:
+    """A one-line text: no line break, tab or other control character (422 naming the field)."""
+    found = _CONTROL_IN_LINE.search(value)
+    if found:
+        what = "a line break" if found.group() in "\r\n" else f"the control character U+{ord(found.group()):04X}"
+        raise InvalidInput(f"{field}: must be one line of text without control characters; it contains {what}", field)
+    return value
+
+
+def multiline(value: str, field: str) -> str:
+    """A longer text: line breaks and tabs are kept; other control characters (NUL, escape…) are refused."""
+    found = _CONTROL_IN_TEXT.search(value)
+    if found:
+        raise InvalidInput(
+            f"{field}: must not contain control characters; it contains U+{ord(found.group()):04X}", field
+        )
+    return value
 
 
 def country_code(value: str | None, field: str = "location.country") -> str | None:

@@ -9,9 +9,11 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-from calendar_service.wire import LocalTime, Question, ShortText, Slug, Text, Title, Url, ZoneName
+from calendar_service.wire import MAX_PLACES, LocalTime, Question, ShortText, Slug, Text, Title, Url, ZoneName
 
 Status = Literal["confirmed", "tentative", "cancelled"]
+Places = Annotated[int, Meta(ge=0, le=MAX_PLACES, description="In-person places; null = unlimited")]
+OnlinePlaces = Annotated[int, Meta(ge=0, le=MAX_PLACES, description="Cap on online places; null = unlimited")]
 AttendanceMode = Literal["in_person", "online", "hybrid"]
 
 
@@ -49,7 +51,9 @@ class RegistrationSettings(Struct, forbid_unknown_fields=True):
     opens_at: LocalTime | None = None
     closes_at: LocalTime | None = None
     requires_confirmation: bool = False
-    online_capacity: Annotated[int, Meta(ge=0, description="Cap on online places; null = unlimited")] | None = None
+    online_capacity: (
+        Annotated[int, Meta(ge=0, le=MAX_PLACES, description="Cap on online places; null = unlimited")] | None
+    ) = None
     confirmation_hours: Annotated[int, Meta(ge=1, le=720, description="How long an unconfirmed place is held")] = 48
     promotion: Annotated[
         Literal["automatic", "offer"],
@@ -109,7 +113,7 @@ class EventCreate(Struct, forbid_unknown_fields=True):
     tags: Labels = msgspec.field(default_factory=list)
     hosts: Annotated[list[ShortText], Meta(max_length=100)] = msgspec.field(default_factory=list)
     speakers: Annotated[list[Person], Meta(max_length=200)] = msgspec.field(default_factory=list)
-    capacity: Annotated[int, Meta(ge=0)] | None = None
+    capacity: Places | None = None
     registration: RegistrationSettings | None = None
     translations: Translations = msgspec.field(default_factory=dict)
     slug: Slug | None = None
@@ -137,7 +141,9 @@ class EventUpdate(Struct, forbid_unknown_fields=True):
     tags: Labels | UnsetType = UNSET
     hosts: Annotated[list[ShortText], Meta(max_length=100)] | UnsetType = UNSET
     speakers: Annotated[list[Person], Meta(max_length=200)] | UnsetType = UNSET
-    capacity: Annotated[int, Meta(ge=0)] | None | UnsetType = UNSET
+    capacity: (
+        Annotated[int, Meta(ge=0, le=MAX_PLACES, description="In-person places; null = unlimited")] | None | UnsetType
+    ) = UNSET
     registration: RegistrationSettings | None | UnsetType = UNSET
     translations: Translations | UnsetType = UNSET
 

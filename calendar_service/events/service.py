@@ -456,6 +456,7 @@ def _validated(values: dict[str, Any]) -> tuple[dict[str, Any], Timing]:
         raise InvalidInput(
             "online_url: an in-person event has no join link; set attendance_mode to online or hybrid", "online_url"
         )
+    _check_texts(values, loc)
     fields = {
         "title": values["title"].strip(),
         "description": values.get("description") or "",
@@ -491,6 +492,22 @@ def _validated(values: dict[str, Any]) -> tuple[dict[str, Any], Timing]:
     return fields, timing
 
 
+def _check_texts(values: dict[str, Any], location: dict[str, Any]) -> None:
+    """Lines (title, place, hosts, speakers) stay one line; longer texts keep their line breaks."""
+    validation.single_line(values["title"], "title")
+    validation.multiline(values.get("description") or "", "description")
+    for key in ("name", "address", "city"):
+        if location.get(key):
+            validation.single_line(location[key], f"location.{key}")
+    for index, host in enumerate(values.get("hosts") or []):
+        validation.single_line(host, f"hosts[{index}]")
+    for index, speaker in enumerate(values.get("speakers") or []):
+        person = speaker if isinstance(speaker, dict) else msgspec.structs.asdict(speaker)
+        for key in ("name", "affiliation"):
+            if person.get(key):
+                validation.single_line(person[key], f"speakers[{index}].{key}")
+
+
 def _translations(raw: dict[str, Any]) -> dict[str, dict[str, str]]:
     """Language tags normalised like `languages`; each translation says something; titles are not blank."""
     out: dict[str, dict[str, str]] = {}
@@ -504,12 +521,14 @@ def _translations(raw: dict[str, Any]) -> dict[str, dict[str, str]]:
         entry = msgspec.to_builtins(text) if not isinstance(text, dict) else dict(text)
         entry = {key: value for key, value in entry.items() if value is not None}
         if "title" in entry:
-            entry["title"] = entry["title"].strip()
+            entry["title"] = validation.single_line(entry["title"], f"translations.{lang}.title").strip()
             if not entry["title"]:
                 raise InvalidInput(
                     f"translations.{lang}.title: must not be blank (leave it out to keep the original)",
                     f"translations.{lang}.title",
                 )
+        if "description" in entry:
+            validation.multiline(entry["description"], f"translations.{lang}.description")
         if not entry:
             raise InvalidInput(f"translations.{lang}: give a title, a description or both", f"translations.{lang}")
         if lang in out:

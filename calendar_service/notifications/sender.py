@@ -7,7 +7,9 @@ At-least-once, made as close to exactly-once as SMTP allows:
 - its Message-ID is derived from the outbox id, so a duplicate after a crash
   between "accepted" and "marked" is recognisable by the receiver.
 A failed send keeps the message queued with exponential backoff (1 min,
-2, 4 … up to 1 h); nothing is ever dropped.
+2, 4 … up to 1 h); nothing is ever dropped. A message that cannot even be
+built (a header the email library refuses) is marked failed with its reason
+and not retried; the messages after it still go out.
 """
 
 import asyncio
@@ -128,7 +130,17 @@ async def send_due(
         async with session_maker() as session, session.begin():
             message = await session.get_one(OutboxMessage, message_id)
             try:
-                await asyncio.to_thread(_send_sync, target, build_email(message, target.sender, domain), smtp_timeout)
+                email = build_email(message, target.sender, domain)
+            except (ValueError, TypeError) as exc:
+                # It can never be sent as it is (e.g. a line break in a header): say why, stop retrying it,
+                # and go on with the next message instead of failing the whole pass.
+                message.attempts += 1
+                message.last_error = f"cannot be built, not retried: {type(exc).__name__}: {exc}"[:1000]
+                message.next_attempt_at = None
+                failed += 1
+                continue
+            try:
+                await asyncio.to_thread(_send_sync, target, email, smtp_timeout)
             except (OSError, smtplib.SMTPException) as exc:
                 message.attempts += 1
                 message.last_error = f"{type(exc).__name__}: {exc}"[:1000]

@@ -11,6 +11,7 @@ from sqlmodel import col
 
 from calendar_service.db.tables import Calendar, Event, Registration
 from calendar_service.domain import registration as rules
+from calendar_service.domain import validation
 from calendar_service.domain.access import Staff, require_calendar_editor
 from calendar_service.domain.capacity import waiting_reason
 from calendar_service.domain.timezones import iso_utc
@@ -133,7 +134,12 @@ class StaffDesk:
     async def message_registrants(
         self, slug: str, subject: str, body: str, statuses: list[str], staff: Staff
     ) -> StaffMessageResult:
-        """One outbox message per registrant in the given statuses (written in this transaction)."""
+        """One outbox message per registrant in the given statuses (written in this transaction).
+
+        The subject becomes an email header: one line, no control characters.
+        """
+        validation.single_line(subject, "subject")
+        validation.multiline(body, "body")
         event = await self.seats.event_by_slug(slug)
         await self._require_editor(event, staff)
         rows = (

@@ -103,6 +103,13 @@ def unavailable(_: Request[Any, Any, Any], exc: OperationalError) -> Response[di
     return response
 
 
+def too_deep(request: Request[Any, Any, Any], exc: RecursionError) -> Response[dict[str, Any]]:
+    """JSON nested deeper than the decoder recurses (10,000 `[` or `{"a":`): invalid input, not a crash."""
+    if "deserializing" in str(exc):
+        return _body(422, "body: the JSON is nested too deeply; send a flatter document", field="body")
+    return internal_error(request, exc)
+
+
 def internal_error(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     log.exception("unhandled error", exc_info=exc)
     return _body(500, "internal error; nothing was written. The error is logged for the operators.")
@@ -113,6 +120,7 @@ HANDLERS: dict[Any, Any] = {
     ValidationException: validation_error,
     HTTPException: http_error,
     UnicodeDecodeError: undecodable_body,
+    RecursionError: too_deep,
     IntegrityError: integrity_error,
     OperationalError: unavailable,
     Exception: internal_error,

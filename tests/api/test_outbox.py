@@ -131,3 +131,36 @@ def test_smtp_url_forms() -> None:
         timedelta(minutes=4),
         timedelta(hours=1),
     ]
+
+
+async def test_a_message_that_cannot_be_built_is_marked_failed_and_the_rest_go_out(
+    app: Litestar,
+    client: AsyncTestClient[Litestar],
+    create_event: EventFactory,
+    smtp: SmtpServer,
+    admin_headers: dict[str, str],
+) -> None:
+    """A stored subject with a line break (written before input refused it) must not block the queue behind it."""
+    from calendar_service.db.tables import OutboxMessage
+
+    async with app.state.session_maker() as session, session.begin():
+        session.add(
+            OutboxMessage(
+                kind="staff_message",
+                recipient="victim@example.org",
+                subject="Hello\r\nBcc: attacker@example.org",
+                body="x",
+                created_at=FIXED_NOW,
+                next_attempt_at=FIXED_NOW,
+            )
+        )
+    await registered(client, create_event, 2)  # two confirmations queued after the bad one
+    sent, failed = await send_due(app.state.session_maker, smtp.target, FIXED_NOW)
+    assert (sent, failed) == (2, 1)
+    assert sorted(m["To"] for m in smtp.inbox.messages) == ["p0@example.org", "p1@example.org"]
+    assert all("attacker" not in str(m) for m in smtp.inbox.messages)
+    bad = [m for m in await outbox_messages(client, admin_headers) if m["recipient"] == "victim@example.org"]
+    assert bad[0]["sent_at"] is None and bad[0]["attempts"] == 1
+    assert bad[0]["last_error"].startswith("cannot be built, not retried: ValueError")
+    later = FIXED_NOW + timedelta(days=1)
+    assert await send_due(app.state.session_maker, smtp.target, later) == (0, 0)  # not retried
