@@ -28,6 +28,15 @@ class Staff:
     calendars: tuple[str, ...] = ()
 
 
+def may_edit_calendar(staff: Staff | None, calendar_slug: str) -> bool:
+    """Whether this caller may edit (and so see the staff-only fields of) the calendar's events."""
+    if staff is None:
+        return False
+    return staff.role == "admin" or (
+        staff.role == "organizer" and (not staff.calendars or calendar_slug in staff.calendars)
+    )
+
+
 def require_calendar_editor(staff: Staff, calendar_slug: str) -> None:
     if staff.role == "admin":
         return

@@ -22,7 +22,7 @@ from sqlmodel import col
 from calendar_service.calendars.service import CalendarService
 from calendar_service.db.tables import Calendar, Event, EventFacet, OccurrenceOverride
 from calendar_service.domain import validation
-from calendar_service.domain.access import Staff, require_calendar_editor
+from calendar_service.domain.access import Staff, may_edit_calendar, require_calendar_editor
 from calendar_service.domain.ics import RENDER_VERSION, render_event
 from calendar_service.domain.recurrence import (
     expand,
@@ -111,7 +111,8 @@ class EventService:
     async def get(self, slug: str, staff: Staff | None) -> EventRead:
         row, calendar = await self._load(slug)
         overrides = await self._overrides([row.id or 0])
-        include_private = staff is not None and staff.role in ("admin", "organizer")
+        # Staff-only fields (the join link) follow the same scope as staff writes.
+        include_private = may_edit_calendar(staff, calendar.slug)
         return mapping.event_read(row, calendar.slug, overrides.get(row.id or 0, []), self.base_url, include_private)
 
     async def list_occurrences(

@@ -158,3 +158,21 @@ def test_a_local_part_longer_than_64_octets_is_refused() -> None:
     assert normalize_email("a" * 64 + "@example.org").address == "a" * 64 + "@example.org"
     with pytest.raises(InvalidInput, match="longer than 64"):
         normalize_email("a" * 65 + "@example.org")
+
+
+async def test_an_organizer_of_another_calendar_never_sees_the_join_link(
+    client: Client, calendar: dict[str, Any], admin_headers: dict[str, str], token_factory: Any
+) -> None:
+    await client.post("/api/calendars", json={"slug": "other", "name": "Other"}, headers=admin_headers)
+    body = event_body(attendance_mode="online", online_url="https://join.example.org/secret")
+    slug = (await client.post("/api/events", json=body, headers=admin_headers)).json()["slug"]
+    elsewhere = await token_factory("organizer", ["other"])
+    here = await token_factory("organizer", ["test-cal"])
+    reviewer = await token_factory("reviewer")
+    assert "online_url" not in (await client.get(f"/api/events/{slug}", headers=elsewhere)).json()
+    assert "online_url" not in (await client.get(f"/api/events/{slug}", headers=reviewer)).json()
+    assert "online_url" not in (await client.get(f"/api/events/{slug}")).json()
+    assert (await client.get(f"/api/events/{slug}", headers=here)).json()[
+        "online_url"
+    ] == "https://join.example.org/secret"
+    assert (await client.get(f"/api/events/{slug}", headers=admin_headers)).json()["online_url"].endswith("/secret")
