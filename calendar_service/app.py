@@ -46,6 +46,7 @@ from calendar_service.scholarships.controllers import ApplicantController, Progr
 from calendar_service.settings import Settings, get_settings
 from calendar_service.staff.controllers import StaffController
 from calendar_service.staff.dependencies import provide_staff_admin
+from calendar_service.web import access_log
 from calendar_service.web import dependencies as deps
 from calendar_service.web.errors import HANDLERS
 from calendar_service.web.health import HealthController
@@ -101,6 +102,7 @@ BACKGROUND_INTERVAL_SECONDS = 5
 
 def create_app(settings: Settings | None = None, clock: Callable[[], datetime] = utcnow) -> Litestar:
     settings = settings or get_settings()
+    access_log.install()  # no registration, feed or application token in the access log
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
