@@ -13,7 +13,7 @@ BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test install install-dev migrate fixtures serve lint typecheck unit fuzz fuzz-api bench i18n clean
+.PHONY: run test install install-dev migrate fixtures serve lint typecheck unit fuzz fuzz-api bench i18n screenshots clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -106,6 +106,10 @@ i18n: install-dev
 	$(BIN)/pybabel extract -F babel.cfg --add-location=file --sort-output --no-wrap \
 		--project calendar-service --copyright-holder "calendar-service contributors" -o $(LOCALE_DIR)/messages.pot .
 	$(BIN)/pybabel update -i $(LOCALE_DIR)/messages.pot -d $(LOCALE_DIR) --no-wrap --ignore-obsolete
+
+## make screenshots: the main pages at desktop and phone width, in English and Spanish, into docs/screenshots/
+screenshots: install-dev
+	$(BIN)/python -m tests.browser.screenshots
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache .hypothesis
