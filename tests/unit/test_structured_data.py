@@ -44,6 +44,7 @@ def event(**overrides: Any) -> EventRead:
         "webcal_url": "webcal://events.example.org/events/power-of-the-commons.ics",
         "add_to_calendar": {"ics": "x", "google": "x", "outlook": "x", "office365": "x"},
         "overrides": [],
+        "translations": {},
         "online_url": "https://secret.example.org/join",
     }
     base.update(overrides)
@@ -120,3 +121,24 @@ def test_open_graph_uses_the_first_paragraph() -> None:
     assert tags["og:title"] == "The Power of the Commons"
     assert tags["og:description"] == "Digital public goods."
     assert tags["og:site_name"] == "Global advocacy"
+
+
+def test_pages_show_the_visitors_translation_and_mark_its_language() -> None:
+    from calendar_service.pages.localized import localized
+
+    translated = event(
+        languages=["en"],
+        translations={
+            "es-MX": {"title": "El poder de los bienes comunes"},
+            "fr": {"title": "Le pouvoir", "description": "Biens."},
+        },
+    )
+    spanish = localized(translated, "es")
+    assert (spanish.title, spanish.title_lang) == ("El poder de los bienes comunes", "es-MX")
+    assert (spanish.description_lang, spanish.description.startswith("Digital")) == ("en", True)  # no Spanish one
+    french = localized(translated, "fr")
+    assert (french.description, french.description_lang) == ("Biens.", "fr")
+    english = localized(translated, "en")
+    assert (english.title, english.title_lang) == ("The Power of the Commons", "en")
+    untagged = localized(event(languages=[], translations={}), "es")
+    assert (untagged.title, untagged.title_lang) == ("The Power of the Commons", None)
