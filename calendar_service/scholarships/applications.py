@@ -39,15 +39,15 @@ from calendar_service.domain.scholarships import (
 )
 from calendar_service.domain.timezones import iso_utc
 from calendar_service.domain.tokens import hash_token, new_token
-from calendar_service.errors import Conflict, Gone, InvalidInput
+from calendar_service.errors import Conflict, Gone, InvalidInput, NotFound
 from calendar_service.notifications.outbox import enqueue
 from calendar_service.registrations.recipients import seat_scholarship_recipient
 from calendar_service.registrations.service import RegistrationService
 from calendar_service.scholarships import messages
 from calendar_service.scholarships.awards import expire_application
-from calendar_service.scholarships.mapping import application_read
+from calendar_service.scholarships.mapping import application_read, call_read
 from calendar_service.scholarships.program_view import ProgramView
-from calendar_service.scholarships.schemas import ApplicationCreate, ApplicationRead, ApplicationUpdate
+from calendar_service.scholarships.schemas import ApplicationCreate, ApplicationRead, ApplicationUpdate, CallRead
 from calendar_service.scholarships.store import Store
 from calendar_service.settings import Settings
 
@@ -75,6 +75,15 @@ class ApplicationService:
         self.base_url = settings.base_url
         self.now = now
         self.store = Store(session, now)
+
+    async def call(self, slug: str) -> CallRead:
+        """The event's call for applications for the public form; an event without a program says so."""
+        event = await self.store.event_by_slug(slug)
+        try:
+            program = await self.store.program_of(event)
+        except NotFound:
+            return CallRead(event=event.slug, event_title=event.title, timezone=event.timezone, state="none")
+        return call_read(ProgramView(program, event), self.now)
 
     async def apply(self, slug: str, data: ApplicationCreate) -> ApplicationRead:
         view = await self.store.view(slug)
@@ -121,7 +130,7 @@ class ApplicationService:
         application = await self.store.by_token(token, lock=True)
         view = await self.store.view_of(application)
         if application.status != "draft":
-            raise Conflict(f"this application is {application.status}; only a draft can be edited")
+            raise Conflict(f"status: this application is {application.status}; only a draft can be edited", "status")
         self._check_open(view)
         changes = {key: getattr(data, key) for key in EDITABLE if getattr(data, key) is not UNSET}
         self._fill(application, view, changes, current=application)
@@ -133,7 +142,7 @@ class ApplicationService:
         application = await self.store.by_token(token, lock=True)
         view = await self.store.view_of(application)
         if application.status != "draft":
-            raise Conflict(f"this application was already submitted; it is {application.status}")
+            raise Conflict(f"status: this application was already submitted; it is {application.status}", "status")
         self._check_open(view)
         self._submit(application, view, token)
         await self.session.flush()
