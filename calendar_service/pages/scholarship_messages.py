@@ -19,7 +19,7 @@ DUPLICATE_EMAIL = N_(
     "An application with this email already exists for this program; use the link you were given when you applied."
 )
 AMOUNT = N_("Enter an amount such as 1500.00, no more than the limit shown.")
-ANSWER_NEEDED = N_("Answer this question.")
+ANSWER_NEEDED = N_("Answer the question “%(question)s”.")
 NOT_OPEN = N_("Applications are not open yet.")
 CLOSED = N_("The deadline for applications has passed; no applications or changes are taken after it.")
 NOT_A_DRAFT = N_("This application is already submitted; it cannot be changed.")

@@ -79,7 +79,7 @@ def missing(body: Mapping[str, Any], call: CallRead, submit: bool) -> dict[str, 
         answers = body.get("answers", {})
         for question in call.questions:
             if question.get("required") and answers.get(question["key"]) in (None, "", []):
-                found[f"answers.{question['key']}"] = Text(say.ANSWER_NEEDED)
+                found[f"answers.{question['key']}"] = answer_needed(question)
     return found
 
 
@@ -101,7 +101,11 @@ def _convert(body: dict[str, Any], kind: type[T]) -> T:
         raise InvalidInput(f"{name}: {message}", name) from None
 
 
-def refusal_errors(refusal: DomainError) -> dict[str, Text]:
+def answer_needed(question: Mapping[str, Any]) -> Text:
+    return Text(say.ANSWER_NEEDED, {"question": str(question.get("label") or question["key"])})
+
+
+def refusal_errors(refusal: DomainError, call: CallRead) -> dict[str, Text]:
     """The service's refusal as the error of the field it names ("" for the form as a whole)."""
     name = refusal.field or ""
     if name in SUMMARY_ONLY:
@@ -112,8 +116,9 @@ def refusal_errors(refusal: DomainError) -> dict[str, Text]:
         return {name: Text(FIELD_MESSAGES[name])}
     if name.startswith("requested."):
         return {name: Text(say.AMOUNT)}
-    if name.startswith("answers.") and "needs an answer" in refusal.message:
-        return {name: Text(say.ANSWER_NEEDED)}
+    questions = {f"answers.{q['key']}": q for q in call.questions}
+    if name in questions and "needs an answer" in refusal.message:
+        return {name: answer_needed(questions[name])}
     prefix = f"{name}: "
     wording = refusal.message.removeprefix(prefix) if name else refusal.message
     return {name if name in known_fields() or name.startswith("answers.") else "": Text(wording)}

@@ -98,7 +98,7 @@ class ApplicationPageController(Controller):
             try:
                 read = await scholarship_applications.apply(slug, pages.as_create(body, draft=not submit))
             except DomainError as refusal:
-                errors, status = pages.refusal_errors(refusal), http_status(refusal)
+                errors, status = pages.refusal_errors(refusal, call), http_status(refusal)
             else:
                 return back_to(request, f"/applications/{read.token}", "submitted" if submit else "draft")
         page = pages.apply_page(call, ApplyForm(body, errors), viewer(request), locale)
@@ -149,7 +149,7 @@ class ApplicationPageController(Controller):
                 if submit:
                     await scholarship_applications.submit(token)
             except DomainError as refusal:
-                errors, status = pages.refusal_errors(refusal), http_status(refusal)
+                errors, status = pages.refusal_errors(refusal, call), http_status(refusal)
             else:
                 return back_to(request, f"/applications/{token}", "submitted" if submit else "draft")
         base = scholarship_applications.base_url

@@ -162,7 +162,7 @@ async def test_refused_input_is_rendered_again_with_each_error_at_its_field(
     assert error_at(page, "f-country") == "Choose the country you live in."
     assert error_at(page, "f-consent").startswith("Tick the box")
     assert error_at(page, "f-motivation") == "Tell the reviewers why you want to attend."
-    assert error_at(page, "q-first_time") == "Answer this question."
+    assert error_at(page, "q-first_time") == "Answer the question “First time at DRIF?”."
     assert 'id="error-summary"' in page and 'href="#f-consent"' in page
     assert 'value="1500.00"' in page and "Community network" in page  # what was typed stays
 
