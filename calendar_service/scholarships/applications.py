@@ -112,6 +112,7 @@ class ApplicationService:
                     email=application.email,
                     title=view.event.title,
                     status_url=status_url,
+                    page_url=self._page_url(token),
                     deadline=f"{view.settings['closes_at']} ({view.event.timezone})",
                 ),
                 self.now,
@@ -284,6 +285,7 @@ class ApplicationService:
                 email=application.email,
                 title=view.event.title,
                 status_url=self._url(token),
+                page_url=self._page_url(token),
                 requested=f"{requested} {view.currency}",
             ),
             self.now,
@@ -301,6 +303,10 @@ class ApplicationService:
 
     def _url(self, token: str) -> str:
         return f"{self.base_url}/api/scholarship-applications/{token}"
+
+    def _page_url(self, token: str) -> str:
+        """The applicant's page in a browser (scholarships/page_controllers.py)."""
+        return f"{self.base_url}/applications/{token}"
 
     async def _read(self, application: ScholarshipApplication, view: ProgramView, token: str) -> ApplicationRead:
         url = self._url(token)

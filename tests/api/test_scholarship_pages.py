@@ -12,7 +12,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from tests.support.clock import MovableClock
-from tests.support.factories import EventFactory
+from tests.support.factories import EventFactory, outbox_messages
 from tests.support.scholarships import forum, put_program
 
 Client = AsyncTestClient[Litestar]
@@ -116,6 +116,8 @@ async def test_a_draft_is_saved_continued_by_link_edited_and_submitted(
     assert 'value="Ama Mensah"' in page and 'value="1500.00"' in page
     api = (await client.get(f"/api/scholarship-applications/{token}")).json()
     assert api["status"] == "draft" and api["requested"] == {"travel": "1500.00"}
+    mail = await outbox_messages(client, admin_headers, recipient="ama@example.org", kind="scholarship_draft")
+    assert f"/applications/{token} before" in mail[0]["body"], "the email links to the page, to continue later"
 
     # Back later by the link: the draft as it was; submitting without a motivation is refused.
     again = await client.get(f"/applications/{token}")
@@ -201,6 +203,10 @@ async def test_an_award_is_accepted_through_a_confirmation_step(
 
     page = (await client.get(f"/applications/{token}")).text
     assert "You are awarded a scholarship" in page and "Total: $1,500.00" in page
+    mail = await outbox_messages(client, admin_headers, recipient="ama@example.org", kind="scholarship_awarded")
+    renewed = re.search(r"at (\S+/applications/[\w-]+), or with the API", mail[0]["body"])
+    assert renewed, mail[0]["body"]
+    assert "You are awarded a scholarship" in (await client.get(renewed.group(1))).text, "the award email's link"
     assert "Travel: $1,200.00" in page and "Please answer by:" in page and "Sat, Jun 8, 2024, 12:00" in page
     confirm = await client.get(f"/applications/{token}/accept")
     assert (
