@@ -9,6 +9,7 @@ time) is shown next to the field it names, in the page's language when the field
 of its own here.
 """
 
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from calendar_service.pages.text import Text
 from calendar_service.scholarships.schemas import ApplicationCreate, ApplicationRead, ApplicationUpdate, CallRead
 
 T = TypeVar("T")
+DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
 TEXT_FIELDS = ("name", "email", "country", "affiliation", "motivation", "contribution")
 FIELD_MESSAGES = say.FIELD_MESSAGES
 SUMMARY_ONLY = {"opens_at": say.NOT_OPEN, "closes_at": say.CLOSED, "status": say.NOT_A_DRAFT}
@@ -53,13 +55,23 @@ def body_from_form(form: Mapping[str, Sequence[str]], call: CallRead) -> dict[st
         return values[-1] if values else ""
 
     body: dict[str, Any] = {key: one(key).strip() for key in TEXT_FIELDS}
-    body["requested"] = {item: one(f"requested.{item}").strip() for item in call.award_items}
+    body["requested"] = {item: decimal_point(one(f"requested.{item}")) for item in call.award_items}
     body["requested"] = {item: amount for item, amount in body["requested"].items() if amount}
     body["would_attend_without_support"] = one("would_attend_without_support") == "yes"
     body["answers"] = registration_body(form, call.questions)["answers"]
     body["consent"] = one("consent") == "yes"
     body["share_with_partners"] = one("share_with_partners") == "yes"
     return body
+
+
+def decimal_point(typed: str) -> str:
+    """An amount as the API reads it: "1500,50" (a decimal comma, as Spanish writes it) is "1500.50".
+
+    Only a comma followed by one or two digits is a decimal comma; "1,500" stays as typed (and is
+    refused with the hint to write "1500.00"), since it may mean fifteen hundred.
+    """
+    amount = typed.strip()
+    return amount.replace(",", ".") if DECIMAL_COMMA.fullmatch(amount) else amount
 
 
 def wants_submit(form: Mapping[str, Sequence[str]]) -> bool:

@@ -258,7 +258,8 @@ async def test_the_pages_in_spanish(client: Client, create_event: EventFactory, 
     assert "lun, 10 jun 2024, 23:59" in page and "Guardar como borrador" in page
     refused = await client.post(f"/events/{slug}/apply?lang=es", data=form(name="", action="submit"))
     assert refused.status_code == 422 and error_at(refused.text, "f-name") == "Escriba su nombre."
-    saved = await client.post(f"/events/{slug}/apply?lang=es", data=form(action="submit"), follow_redirects=False)
+    spanish = form(action="submit", **{"requested.travel": "1500,00"})  # a decimal comma, as Spanish writes it
+    saved = await client.post(f"/events/{slug}/apply?lang=es", data=spanish, follow_redirects=False)
     assert saved.headers["location"].endswith("lang=es")
     token = token_of(saved.headers["location"])
     text = (await client.get(saved.headers["location"])).text

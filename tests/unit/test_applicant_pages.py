@@ -40,6 +40,8 @@ def test_the_form_becomes_the_api_body() -> None:
     assert body["name"] == "Ama" and body["requested"] == {"travel": "1500.00"}
     assert body["answers"] == {"first_time": False} and body["consent"] is True
     assert body["would_attend_without_support"] is False and body["share_with_partners"] is False
+    comma = body_from_form({"requested.travel": ["1500,5"], "requested.lodging": ["1,500"]}, CALL)
+    assert comma["requested"] == {"travel": "1500.5", "lodging": "1,500"}, "a decimal comma, not a thousands one"
     assert wants_submit(form) and not wants_submit({"action": ["draft"]}) and not wants_submit({})
 
 
