@@ -43,6 +43,7 @@ from calendar_service.registrations.service import RegistrationService
 from calendar_service.scholarships import dependencies as scholarship_deps
 from calendar_service.scholarships.awards import AwardService
 from calendar_service.scholarships.controllers import ApplicantController, ProgramController, ReviewController
+from calendar_service.scholarships.page_controllers import ApplicationPageController
 from calendar_service.settings import Settings, get_settings
 from calendar_service.staff.controllers import StaffController
 from calendar_service.staff.dependencies import provide_staff_admin
@@ -169,6 +170,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             AttendanceController,
             ExportController,
             ApplicantController,
+            ApplicationPageController,
             ProgramController,
             ReviewController,
             StaffController,

@@ -39,15 +39,15 @@ from calendar_service.domain.scholarships import (
 )
 from calendar_service.domain.timezones import iso_utc
 from calendar_service.domain.tokens import hash_token, new_token
-from calendar_service.errors import Conflict, Gone, InvalidInput
+from calendar_service.errors import Conflict, Gone, InvalidInput, NotFound
 from calendar_service.notifications.outbox import enqueue
 from calendar_service.registrations.recipients import seat_scholarship_recipient
 from calendar_service.registrations.service import RegistrationService
 from calendar_service.scholarships import messages
 from calendar_service.scholarships.awards import expire_application
-from calendar_service.scholarships.mapping import application_read
+from calendar_service.scholarships.mapping import application_read, call_read
 from calendar_service.scholarships.program_view import ProgramView
-from calendar_service.scholarships.schemas import ApplicationCreate, ApplicationRead, ApplicationUpdate
+from calendar_service.scholarships.schemas import ApplicationCreate, ApplicationRead, ApplicationUpdate, CallRead
 from calendar_service.scholarships.store import Store
 from calendar_service.settings import Settings
 
@@ -76,6 +76,15 @@ class ApplicationService:
         self.now = now
         self.store = Store(session, now)
 
+    async def call(self, slug: str) -> CallRead:
+        """The event's call for applications for the public form; an event without a program says so."""
+        event = await self.store.event_by_slug(slug)
+        try:
+            program = await self.store.program_of(event)
+        except NotFound:
+            return CallRead(event=event.slug, event_title=event.title, timezone=event.timezone, state="none")
+        return call_read(ProgramView(program, event), self.now)
+
     async def apply(self, slug: str, data: ApplicationCreate) -> ApplicationRead:
         view = await self.store.view(slug)
         self._check_open(view)
@@ -103,6 +112,7 @@ class ApplicationService:
                     email=application.email,
                     title=view.event.title,
                     status_url=status_url,
+                    page_url=self._page_url(token),
                     deadline=f"{view.settings['closes_at']} ({view.event.timezone})",
                 ),
                 self.now,
@@ -121,7 +131,7 @@ class ApplicationService:
         application = await self.store.by_token(token, lock=True)
         view = await self.store.view_of(application)
         if application.status != "draft":
-            raise Conflict(f"this application is {application.status}; only a draft can be edited")
+            raise Conflict(f"status: this application is {application.status}; only a draft can be edited", "status")
         self._check_open(view)
         changes = {key: getattr(data, key) for key in EDITABLE if getattr(data, key) is not UNSET}
         self._fill(application, view, changes, current=application)
@@ -133,7 +143,7 @@ class ApplicationService:
         application = await self.store.by_token(token, lock=True)
         view = await self.store.view_of(application)
         if application.status != "draft":
-            raise Conflict(f"this application was already submitted; it is {application.status}")
+            raise Conflict(f"status: this application was already submitted; it is {application.status}", "status")
         self._check_open(view)
         self._submit(application, view, token)
         await self.session.flush()
@@ -275,6 +285,7 @@ class ApplicationService:
                 email=application.email,
                 title=view.event.title,
                 status_url=self._url(token),
+                page_url=self._page_url(token),
                 requested=f"{requested} {view.currency}",
             ),
             self.now,
@@ -292,6 +303,10 @@ class ApplicationService:
 
     def _url(self, token: str) -> str:
         return f"{self.base_url}/api/scholarship-applications/{token}"
+
+    def _page_url(self, token: str) -> str:
+        """The applicant's page in a browser (scholarships/page_controllers.py)."""
+        return f"{self.base_url}/applications/{token}"
 
     async def _read(self, application: ScholarshipApplication, view: ProgramView, token: str) -> ApplicationRead:
         url = self._url(token)

@@ -222,6 +222,7 @@ class AwardService:
                 email=application.email,
                 title=view.event.title,
                 status_url=f"{self.base_url}/api/scholarship-applications/{token}",
+                page_url=f"{self.base_url}/applications/{token}",
                 amounts=f"{summary} (total {view.money(minor)} {view.currency})",
                 answer_by=iso_utc(application.answer_by),
             ),

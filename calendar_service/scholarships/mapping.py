@@ -30,6 +30,8 @@ from calendar_service.scholarships.schemas import (
     ApplicationStatus,
     AwardRead,
     BudgetRead,
+    CallRead,
+    CallState,
     CriterionRead,
     Money,
     ProgramRead,
@@ -159,6 +161,23 @@ def _application_fields(application: ScholarshipApplication, view: ProgramView) 
     )
 
 
+def call_read(view: ProgramView, now: datetime) -> CallRead:
+    """What the public application form shows: the items, their limits, the window, the questions."""
+    state: CallState = "not_open" if now < view.row.opens_at else "open" if now < view.row.closes_at else "closed"
+    return CallRead(
+        event=view.event.slug,
+        event_title=view.event.title,
+        timezone=view.event.timezone,
+        state=state,
+        currency=view.currency,
+        award_items=view.award_items,
+        max_per_item={k: format_amount(v, view.currency) for k, v in view.max_per_item.items()},
+        opens_at_utc=iso_utc(view.row.opens_at),
+        closes_at_utc=iso_utc(view.row.closes_at),
+        questions=view.questions,
+    )
+
+
 def application_read(
     application: ScholarshipApplication,
     view: ProgramView,
@@ -266,7 +285,7 @@ def program_read(view: ProgramView, counts: Mapping[str, int], now: datetime, ba
         reviewers=view.reviewers,
         phase=view.phase(now),
         counts=dict(counts),
-        apply_url=f"{base_url}/api/events/{view.event.slug}/scholarship-applications",
+        apply_url=f"{base_url}/events/{view.event.slug}/apply",  # the application form (page)
     )
 
 

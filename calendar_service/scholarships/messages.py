@@ -3,41 +3,45 @@
 from calendar_service.notifications.messages import Message
 
 
-def _links(status_url: str) -> str:
+def _links(status_url: str, page_url: str) -> str:
     return (
-        f"\n\nSee your application: {status_url}\n"
+        f"\n\nSee your application in a browser: {page_url}\n(for programs: {status_url})\n"
         "This link is personal: anyone who has it can read and answer for your application."
     )
 
 
-def draft_saved(*, name: str, email: str, title: str, status_url: str, deadline: str) -> Message:
+def draft_saved(*, name: str, email: str, title: str, status_url: str, page_url: str, deadline: str) -> Message:
     text = (
         f"Hello {name},\n\nyour scholarship application for “{title}” is saved as a draft. "
-        f"Edit it with PATCH {status_url} and submit it with POST {status_url}/submit before {deadline}; "
-        "a draft that is not submitted is not reviewed."
+        f"Finish and submit it at {page_url} before {deadline} (or with PATCH {status_url} and "
+        f"POST {status_url}/submit); a draft that is not submitted is not reviewed."
     )
-    return Message("scholarship_draft", email, f"Draft saved: scholarship for {title}", text + _links(status_url))
+    return Message(
+        "scholarship_draft", email, f"Draft saved: scholarship for {title}", text + _links(status_url, page_url)
+    )
 
 
-def received(*, name: str, email: str, title: str, status_url: str, requested: str) -> Message:
+def received(*, name: str, email: str, title: str, status_url: str, page_url: str, requested: str) -> Message:
     text = (
         f"Hello {name},\n\nwe received your scholarship application for “{title}” (requested: {requested}). "
         "Reviewers will read it after the deadline; we will write when there is a decision."
     )
-    return Message("scholarship_received", email, f"Application received: {title}", text + _links(status_url))
+    return Message("scholarship_received", email, f"Application received: {title}", text + _links(status_url, page_url))
 
 
-def awarded(*, name: str, email: str, title: str, status_url: str, amounts: str, answer_by: str) -> Message:
+def awarded(
+    *, name: str, email: str, title: str, status_url: str, page_url: str, amounts: str, answer_by: str
+) -> Message:
     renewal = "\n\nThis email carries a new personal link; the one from your application keeps working too."
     text = (
         f"Hello {name},\n\nwe are glad to offer you a scholarship for “{title}”: {amounts}.\n\n"
-        f"Please answer by {answer_by} (UTC):\n"
+        f"Please answer by {answer_by} (UTC) at {page_url}, or with the API:\n"
         f"  accept:  POST {status_url}/accept\n"
         f"  decline: POST {status_url}/decline\n\n"
         "Accepting confirms your place at the event; the invitation follows. If you do not answer in time, "
         f"the offer lapses and the money goes to another applicant.{renewal}"
     )
-    return Message("scholarship_awarded", email, f"Scholarship offered: {title}", text + _links(status_url))
+    return Message("scholarship_awarded", email, f"Scholarship offered: {title}", text + _links(status_url, page_url))
 
 
 def declined(*, name: str, email: str, title: str) -> Message:

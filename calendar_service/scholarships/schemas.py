@@ -101,6 +101,24 @@ class ProgramRead(Struct, kw_only=True):
     apply_url: str
 
 
+CallState = Literal["none", "not_open", "open", "closed"]
+
+
+class CallRead(Struct, kw_only=True):
+    """An event's call for scholarship applications, as the public form shows it (`state` "none": no program)."""
+
+    event: str
+    event_title: str
+    timezone: str
+    state: CallState
+    currency: str = ""
+    award_items: list[str] = msgspec.field(default_factory=list)
+    max_per_item: dict[str, str] = msgspec.field(default_factory=dict)
+    opens_at_utc: str = ""
+    closes_at_utc: str = ""
+    questions: list[dict[str, Any]] = msgspec.field(default_factory=list)
+
+
 class ApplicationCreate(Struct, forbid_unknown_fields=True):
     name: Name
     email: Email
