@@ -34,6 +34,7 @@ from calendar_service.feeds.cache import FeedCache
 from calendar_service.feeds.controllers import PersonalFeedController
 from calendar_service.feeds.dependencies import provide_feed_service
 from calendar_service.notifications.sender import SmtpTarget, send_due
+from calendar_service.pages.assets import pages_static_router
 from calendar_service.pages.controllers import ConfirmPageController, RegistrationPageController
 from calendar_service.pages.dependencies import provide_locale, provide_page_service
 from calendar_service.registrations import dependencies as registration_deps
@@ -170,6 +171,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             ReviewController,
             StaffController,
             swagger_ui_router(),
+            pages_static_router(),
         ],
         dependencies={
             "db_session": Provide(provide_db_session),
@@ -194,6 +196,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             "staff": Provide(deps.provide_staff),
             "optional_staff": Provide(deps.provide_optional_staff),
             "scholarship_programs": Provide(scholarship_deps.provide_program_service, sync_to_thread=False),
+            "scholarship_program_reader": Provide(scholarship_deps.provide_program_reader, sync_to_thread=False),
             "scholarship_applications": Provide(scholarship_deps.provide_application_service, sync_to_thread=False),
             "scholarship_reviews": Provide(scholarship_deps.provide_review_service, sync_to_thread=False),
             "scholarship_awards": Provide(scholarship_deps.provide_award_service, sync_to_thread=False),

@@ -11,7 +11,7 @@ Decisions:
   BYYEARDAY, BYHOUR…) is "Repeats on a custom schedule": never a wrong sentence.
 """
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from babel.dates import format_date, format_skeleton, get_day_names
 from babel.lists import format_list
@@ -117,11 +117,12 @@ def _until(value: str, start: datetime, locale: str) -> str:
         moment: date = date(int(value[:4]), int(value[4:6]), int(value[6:8]))
     else:
         try:
-            parsed = datetime.strptime(value.rstrip("Z"), "%Y%m%dT%H%M%S")
+            parsed = datetime.strptime(value.rstrip("Z") + "+0000", "%Y%m%dT%H%M%S%z")
         except ValueError:
             raise _Custom from None
         zone = start.tzinfo
-        moment = (parsed.replace(tzinfo=UTC).astimezone(zone) if value.endswith("Z") and zone else parsed).date()
+        # A floating UNTIL (no Z) is already the event's wall time.
+        moment = (parsed.astimezone(zone) if value.endswith("Z") and zone else parsed).date()
     return format_date(moment, "long", locale=locale)
 
 

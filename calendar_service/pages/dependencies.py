@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from calendar_service.calendars.service import CalendarService
 from calendar_service.domain import locale as languages
 from calendar_service.events.service import EventService
-from calendar_service.pages.service import PageService
+from calendar_service.pages.service import PageService, ProgramReader
 
 
 def provide_locale(request: Request[Any, Any, Any]) -> str:
@@ -25,9 +25,17 @@ def provide_locale(request: Request[Any, Any, Any]) -> str:
 
 
 def provide_page_service(
-    read_session: NamedDependency[AsyncSession], locale: NamedDependency[str], state: State
+    read_session: NamedDependency[AsyncSession],
+    locale: NamedDependency[str],
+    scholarship_program_reader: NamedDependency[ProgramReader],
+    state: State,
 ) -> PageService:
-    """Pages read on the read-only session, through the same services as the JSON API, in the request's language."""
+    """Pages read on the read-only session, through the same services as the JSON API, in the request's language.
+
+    Scholarship programs come from the scholarships area's own service (`scholarship_program_reader`,
+    wired in app.py): that area ranks above the pages, so they know it only by what they read of it.
+    """
     s, now = state.settings, state.clock()
     events = EventService(read_session, s.base_url, now, s.uid_domain, s.organizer_email)
-    return PageService(events, CalendarService(read_session, s.base_url, now), now, locale, s.base_url)
+    calendars = CalendarService(read_session, s.base_url, now)
+    return PageService(events, calendars, now, locale, s.base_url, scholarship_program_reader)

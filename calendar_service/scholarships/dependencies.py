@@ -26,6 +26,13 @@ def provide_program_service(
     return ProgramService(db_session, settings, now)
 
 
+def provide_program_reader(
+    read_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings], now: NamedDependency[datetime]
+) -> ProgramService:
+    """Programs read on the read-only session, for the pages (the event page's scholarships block)."""
+    return ProgramService(read_session, settings, now)
+
+
 def provide_application_service(
     db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings], now: NamedDependency[datetime]
 ) -> ApplicationService:
