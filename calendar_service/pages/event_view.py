@@ -126,6 +126,7 @@ class EventView:
     rule_text: str
     sessions: list[Session]
     sessions_truncated: bool
+    session_count: int  # said after the rule, unless the rule says it itself (COUNT) or the list is cut short
     places: list[ModePlaces]
     waitlist_only: bool
     availability: str | None
@@ -220,6 +221,11 @@ def text_lang(languages: Sequence[str], page_locale: str) -> str | None:
         return None
     first = languages[0]
     return None if first.split("-")[0].lower() == page_locale else first
+
+
+def session_count(event: EventRead, sessions: Sequence[Session], truncated: bool) -> int:
+    rule = (event.recurrence.rrule or "") if event.recurrence else ""
+    return 0 if truncated or "COUNT=" in rule.upper() else len(sessions)
 
 
 def rule_text(event: EventRead, locale: str) -> str:

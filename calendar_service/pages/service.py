@@ -70,12 +70,15 @@ class PageService:
         waitlist_only = settings.waitlist and view.all_full(places, event.attendance_mode)
         sessions = await self.events.sessions(slug) if event.recurrence else None
         program = await self.programs.public(slug) if self.programs is not None else None
+        listed = view.sessions_of(sessions.items, event.timezone, event.status == "cancelled") if sessions else []
+        truncated = bool(sessions and sessions.truncated)
         page = view.EventView(
             zones=view.zones_for(event.attendance_mode, event.timezone, viewer.zone),
             viewer=viewer,
             rule_text=view.rule_text(event, self.locale),
-            sessions=view.sessions_of(sessions.items, event.timezone, event.status == "cancelled") if sessions else [],
-            sessions_truncated=bool(sessions and sessions.truncated),
+            sessions=listed,
+            sessions_truncated=truncated,
+            session_count=view.session_count(event, listed, truncated),
             places=places if open_now.open else [],  # a closed event's places are no one's concern
             waitlist_only=waitlist_only,
             availability=view.availability_of(event, open_now, places, taken, reserved, online_taken),
