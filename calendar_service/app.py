@@ -34,8 +34,9 @@ from calendar_service.feeds.cache import FeedCache
 from calendar_service.feeds.controllers import PersonalFeedController
 from calendar_service.feeds.dependencies import provide_feed_service
 from calendar_service.notifications.sender import SmtpTarget, send_due
+from calendar_service.pages.assets import pages_static_router
 from calendar_service.pages.controllers import ConfirmPageController, RegistrationPageController
-from calendar_service.pages.dependencies import provide_locale, provide_page_service
+from calendar_service.pages.dependencies import provide_locale
 from calendar_service.registrations import dependencies as registration_deps
 from calendar_service.registrations.batch import RegistrationDesk
 from calendar_service.registrations.controllers import AttendanceController, RegistrationController
@@ -175,6 +176,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             ReviewController,
             StaffController,
             swagger_ui_router(),
+            pages_static_router(),
         ],
         dependencies={
             "db_session": Provide(provide_db_session),
@@ -186,7 +188,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             # field's validation errors into 500s inside Litestar
             "calendar_registry": Provide(provide_calendar_service, sync_to_thread=False),
             "feeds": Provide(provide_feed_service, sync_to_thread=False),
-            "pages": Provide(provide_page_service, sync_to_thread=False),
+            "pages": Provide(deps.provide_page_service, sync_to_thread=False),
             "locale": Provide(provide_locale, sync_to_thread=False),
             "attendee_export": Provide(provide_attendee_export, sync_to_thread=False),
             "staff_admin": Provide(provide_staff_admin, sync_to_thread=False),

@@ -15,7 +15,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "calendar_service"
 # email_validator: syntax and normalisation only (no DNS when check_deliverability=False).
-PURE_ALLOWED = {"calendar_service", "dateutil", "pytz", "tzdata", "icalendar", "email_validator"}
+# babel: CLDR data and formatting (day and month names, lists, dates), no I/O beyond its own data files.
+PURE_ALLOWED = {"calendar_service", "dateutil", "pytz", "tzdata", "icalendar", "email_validator", "babel"}
 FRAMEWORKS = {"litestar", "sqlalchemy", "sqlmodel", "advanced_alchemy", "msgspec", "alembic", "uvicorn", "httpx"}
 
 # Higher imports lower, never the reverse. Areas of equal rank do not import each other.

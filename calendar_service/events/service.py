@@ -62,6 +62,8 @@ _TIME_FIELDS = (
 )
 MAX_LIMIT = 5000
 PREFILTER_MARGIN = timedelta(days=2)
+SESSIONS_LIMIT = 200  # sessions listed on an event page
+SESSIONS_AHEAD = timedelta(days=365)  # an endless series: the sessions of the coming year
 
 
 class EventHooks(Protocol):
@@ -169,6 +171,20 @@ class EventService:
         return OccurrenceList(
             items=items, window=window, truncated=next_from is not None, warnings=warnings, next_from=next_from
         )
+
+    async def sessions(self, slug: str, limit: int = SESSIONS_LIMIT) -> OccurrenceList:
+        """Every session of one event, moved and cancelled ones included (an endless series: the next year's).
+
+        The event page lists these; `truncated` says there are more than `limit`.
+        """
+        row, calendar = await self._load(slug)
+        timing = mapping.timing_of(row, (await self._overrides([row.id or 0])).get(row.id or 0))
+        first = row.first_start_utc
+        last = row.last_end_utc or max(self.now, first) + SESSIONS_AHEAD
+        expansion = expand(timing, first - PREFILTER_MARGIN, last + PREFILTER_MARGIN, limit=limit)
+        items = [mapping.occurrence_read(row, calendar.slug, occ, self.base_url, None) for occ in expansion.occurrences]
+        window = {"from": iso_utc(first), "to": iso_utc(last)}
+        return OccurrenceList(items=items, window=window, truncated=expansion.truncated, warnings=[], next_from=None)
 
     # -- writes --------------------------------------------------------------------------------
 

@@ -89,6 +89,22 @@ class Formats:
         """The zone's offset at that instant, in the locale's format ("GMT-06:00")."""
         return get_timezone_gmt(instant(at).astimezone(ZoneInfo(zone)), width="long", locale=self.locale)
 
+    def zone_city(self, zone: str) -> str:
+        """The zone's exemplar city in the locale ("Mexico City" / "Ciudad de México"); "UTC" for UTC."""
+        if zone in UTC_NAMES:
+            return "UTC"
+        return str(get_timezone_location(ZoneInfo(zone), locale=self.locale, return_city=True))
+
+    def short_offset(self, zone: str, at: datetime | str) -> str:
+        """The offset at that instant as people write it: "UTC−6", "UTC+5:30", "UTC" (a true minus sign)."""
+        offset = instant(at).astimezone(ZoneInfo(zone)).utcoffset() or timedelta()
+        minutes = round(offset.total_seconds() / 60)
+        if minutes == 0:
+            return "UTC"
+        hours, rest = divmod(abs(minutes), 60)
+        sign = "+" if minutes > 0 else "\u2212"
+        return f"UTC{sign}{self.number(hours)}" + (f":{rest:02d}" if rest else "")
+
     def number(self, value: int | float | Decimal) -> str:
         return format_decimal(value, locale=self.locale)
 

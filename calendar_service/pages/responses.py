@@ -1,11 +1,13 @@
 """A page's answer: HTML that varies by language and remembers a language chosen with `?lang=`."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from litestar import Request, Response
 from litestar.datastructures import Cookie
 
 from calendar_service.domain import locale as languages
+from calendar_service.pages.event_view import ZONE_COOKIE, ViewerZone
 
 HTML_MEDIA_TYPE = "text/html"
 COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -31,12 +33,22 @@ def language_cookies(request: Request[Any, Any, Any]) -> list[Cookie]:
     ]
 
 
-def html_response(body: bytes, request: Request[Any, Any, Any], status_code: int = 200) -> Response[bytes]:
+def zone_cookies(viewer: ViewerZone, request: Request[Any, Any, Any]) -> list[Cookie]:
+    """The `tz` cookie when `?tz=` chose a known zone the cookie does not hold yet (scripts may set it too)."""
+    if not viewer.chosen or viewer.zone is None or request.cookies.get(ZONE_COOKIE) == viewer.zone:
+        return []
+    secure = request.url.scheme == "https"
+    return [Cookie(key=ZONE_COOKIE, value=viewer.zone, path="/", max_age=COOKIE_MAX_AGE, samesite="lax", secure=secure)]
+
+
+def html_response(
+    body: bytes, request: Request[Any, Any, Any], status_code: int = 200, cookies: Sequence[Cookie] = ()
+) -> Response[bytes]:
     """A page: HTML, `Vary` on what chose its language, and the `lang` cookie when `?lang=` chose one."""
     return Response(
         body,
         status_code=status_code,
         media_type=HTML_MEDIA_TYPE,
         headers={"Vary": VARY},
-        cookies=language_cookies(request),
+        cookies=[*language_cookies(request), *cookies],
     )

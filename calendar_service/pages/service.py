@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from sqlalchemy import select
 from sqlmodel import col
@@ -13,37 +13,92 @@ from calendar_service.domain.locale import DEFAULT
 from calendar_service.domain.registration import RegistrationSettings
 from calendar_service.errors import NotFound
 from calendar_service.events.service import EventService
+from calendar_service.pages import event_view as view
+from calendar_service.pages import structured
 from calendar_service.pages.i18n import render
-from calendar_service.pages.registration import FormState, openness, places_note
-from calendar_service.pages.text import N_
+from calendar_service.pages.registration import FormState, openness
+from calendar_service.pages.text import N_, Text
 from calendar_service.registrations.schemas import RegistrationRead
+
+SITE_NAME = "calendar-service"
+WAITLIST_NOTE = N_(
+    "The event is full: you can join the waiting list, and you will be told at once if a place frees up."
+)
+
+
+@runtime_checkable  # Litestar checks a dependency's value against its annotation
+class ProgramReader(Protocol):
+    """The scholarships area's read of an event's program (its `ProgramService`, wired in app.py)."""
+
+    async def public(self, slug: str) -> view.PublicProgram | None: ...
 
 
 class PageService:
     """Pages in one language (`locale`, negotiated per request: pages/dependencies.py)."""
 
     def __init__(
-        self, events: EventService, calendars: CalendarService, now: datetime, locale: str = DEFAULT, base_url: str = ""
+        self,
+        events: EventService,
+        calendars: CalendarService,
+        now: datetime,
+        locale: str = DEFAULT,
+        base_url: str = "",
+        programs: ProgramReader | None = None,
     ) -> None:
         self.events = events
         self.calendars = calendars
         self.now = now
         self.locale = locale
         self.base_url = base_url
+        self.programs = programs
 
-    async def event_page(self, slug: str, form: FormState | None = None) -> bytes:
-        """The event, and its registration form (or why it takes none); `form` keeps a refused attempt."""
+    async def event_page(
+        self, slug: str, form: FormState | None = None, viewer: view.ViewerZone | None = None
+    ) -> bytes:
+        """The event, and its registration form (or why it takes none); `form` keeps a refused attempt.
+
+        `viewer` is the visitor's zone (`?tz=`, the cookie): times are shown in it too.
+        """
         event = await self.events.get(slug, None)
         calendar = self.calendars.to_read(await self.calendars.get_row(event.calendar))
         row = await self.row(slug)
         settings = RegistrationSettings.of(row.registration)
+        viewer = viewer or view.ViewerZone()
+        taken, reserved, online_taken = row.seats_taken, row.reserved_seats, row.online_taken
+        open_now = openness(row.status, row.start_utc, row.capacity, settings, row.timezone, self.now)
+        places = view.places_of(event, taken, reserved, online_taken)
+        waitlist_only = settings.waitlist and view.all_full(places, event.attendance_mode)
+        sessions = await self.events.sessions(slug) if event.recurrence else None
+        program = await self.programs.public(slug) if self.programs is not None else None
+        listed = view.sessions_of(sessions.items, event.timezone, event.status == "cancelled") if sessions else []
+        truncated = bool(sessions and sessions.truncated)
+        page = view.EventView(
+            zones=view.zones_for(event.attendance_mode, event.timezone, viewer.zone),
+            viewer=viewer,
+            rule_text=view.rule_text(event, self.locale),
+            sessions=listed,
+            sessions_truncated=truncated,
+            session_count=view.session_count(event, listed, truncated),
+            places=places if open_now.open else [],  # a closed event's places are no one's concern
+            waitlist_only=waitlist_only,
+            availability=view.availability_of(event, open_now, places, taken, reserved, online_taken),
+            map_url=view.map_url(event.location, event.attendance_mode),
+            text_lang=view.text_lang(event.languages, self.locale),
+            scholarships=view.scholarships_of(program, slug, self.base_url, self.now),
+        )
         return render(
             "event.html",
             self.locale,
             event=event,
             calendar=calendar,
-            openness=openness(row.status, row.start_utc, row.capacity, settings, row.timezone, self.now),
-            places=places_note(row.capacity, row.seats_taken, row.reserved_seats, settings.waitlist),
+            page=page,
+            json_ld=structured.script_json(structured.event_json_ld(event, page.availability)),
+            open_graph=structured.open_graph(event, SITE_NAME),
+            openness=open_now,
+            # Places per mode are shown above the form; the form says only what being full means.
+            places=Text(WAITLIST_NOTE) if waitlist_only else Text(""),
+            waitlist_only=waitlist_only,
+            zone_names=view.picker_zones(),
             form=form or FormState(),
             action=f"/events/{slug}/register",
         )

@@ -64,6 +64,17 @@ class ProgramService:
         await AwardService(self.session, self.settings, self.now).expire_program(view)  # lapsed offers pay back
         return await self.read(view)
 
+    async def public(self, slug: str) -> ProgramRead | None:
+        """The event's program as the public sees it on the event page (None: the event has none).
+
+        A read: offers that lapsed are not paid back here (the staff read and the worker do that).
+        """
+        event = await self.store.event_by_slug(slug)
+        program = await self.session.scalar(
+            select(ScholarshipProgram).where(col(ScholarshipProgram.event_id) == event.id)
+        )
+        return None if program is None else await self.read(ProgramView(program, event))
+
     async def put(self, slug: str, data: ProgramPut, staff: Staff) -> ProgramRead:
         found = await self.store.event_by_slug(slug)
         calendar = await self.store.require_editor(staff, found)

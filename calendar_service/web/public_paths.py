@@ -16,7 +16,8 @@ from calendar_service.domain.compression import SKIP_APP_COMPRESSION
 from calendar_service.feeds import controllers as feed
 from calendar_service.feeds.controllers import AcceptEncoding, IfModifiedSince, IfNoneMatch
 from calendar_service.feeds.service import FeedQuery, FeedService
-from calendar_service.pages.responses import html_response
+from calendar_service.pages.event_view import ZONE_COOKIE, ViewerZone
+from calendar_service.pages.responses import html_response, zone_cookies
 from calendar_service.pages.service import PageService
 
 
@@ -56,11 +57,14 @@ class PublicPathController(Controller):
         name: FromPath[str],
         feeds: NamedDependency[FeedService],
         pages: NamedDependency[PageService],
+        tz: Annotated[str | None, QueryParameter(description="The page: also show times in this IANA zone")] = None,
         if_none_match: IfNoneMatch = None,
         if_modified_since: IfModifiedSince = None,
         accept_encoding: AcceptEncoding = None,
     ) -> Response[bytes]:
-        """`{slug}.ics`: one event for "add to calendar". `{slug}`: its page."""
+        """`{slug}.ics`: one event for "add to calendar". `{slug}`: its page (`?tz=` remembered in a cookie)."""
         if not name.endswith(feed.ICS_SUFFIX):
-            return html_response(await pages.event_page(name), request)
+            viewer = ViewerZone.of(tz, request.cookies.get(ZONE_COOKIE))
+            page = await pages.event_page(name, viewer=viewer)
+            return html_response(page, request, cookies=zone_cookies(viewer, request))
         return await feed.event_feed(feeds, name, if_none_match, if_modified_since, accept_encoding)
