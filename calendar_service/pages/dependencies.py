@@ -13,7 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from calendar_service.calendars.service import CalendarService
 from calendar_service.domain import locale as languages
+from calendar_service.events.search import EventSearch
 from calendar_service.events.service import EventService
+from calendar_service.pages.listing import ListingPages
 from calendar_service.pages.service import PageService
 
 
@@ -31,3 +33,11 @@ def provide_page_service(
     s, now = state.settings, state.clock()
     events = EventService(read_session, s.base_url, now, s.uid_domain, s.organizer_email)
     return PageService(events, CalendarService(read_session, s.base_url, now), now, locale, s.base_url)
+
+
+def provide_listing_pages(
+    read_session: NamedDependency[AsyncSession], locale: NamedDependency[str], state: State
+) -> ListingPages:
+    """The pages that find events (front page, /events, a calendar), on the read-only session."""
+    s, now = state.settings, state.clock()
+    return ListingPages(EventSearch(read_session, now), CalendarService(read_session, s.base_url, now), locale)

@@ -16,6 +16,8 @@ from babel.dates import format_interval, format_skeleton, get_timezone_gmt, get_
 from babel.numbers import format_currency, format_decimal
 
 DATE = "yMMMEd"  # weekday, day, short month, year
+SHORT_DATE = "yMMMd"  # day, short month, year: the span of a series
+MONTH = "yMMMM"  # a month heading: "September 2024" / "septiembre de 2024"
 TIME = "Hm"  # 24-hour hours and minutes
 UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "Etc/GMT", "GMT", "Etc/Universal", "Etc/Zulu", "Universal", "Zulu"})
 
@@ -73,6 +75,25 @@ class Formats:
         if start == end:
             return self.date_text(start)
         return format_interval(start, end, DATE, locale=self.locale)
+
+    def short_date_range(self, first: date | str, last: date | str) -> str:
+        """A series' span without weekdays ("Sep 5 – Dec 19, 2024" / "5 sept – 19 dic 2024")."""
+        start, end = day(first), day(last)
+        if start == end:
+            return format_skeleton(SHORT_DATE, start, locale=self.locale)
+        return format_interval(start, end, SHORT_DATE, locale=self.locale)
+
+    def month(self, value: date | str) -> str:
+        """A month and its year, as a heading."""
+        return format_skeleton(MONTH, day(value), locale=self.locale)
+
+    def language_name(self, code: str) -> str:
+        """A language tag's name in the page's language ("es" -> "Spanish" / "español"); the tag if unknown."""
+        return str(self._data.languages.get(code.split("-")[0].lower()) or code)
+
+    def country_name(self, code: str) -> str:
+        """An ISO 3166 code's name in the page's language ("MX" -> "Mexico" / "México")."""
+        return str(self._data.territories.get(code.upper()) or code)
 
     def all_day_range(self, start: date | str, end_exclusive: date | str) -> str:
         """An all-day event stored with an exclusive end date (iCalendar's DTEND) as its inclusive dates."""
