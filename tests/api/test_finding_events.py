@@ -181,7 +181,8 @@ async def test_the_calendar_page_groups_by_month_shows_a_series_once_and_honours
     assert titles(page.text) == ["Weekly clinic", "October talk"]  # a year from today (2024-06-01)
     assert page.text.count("Weekly clinic") == 1 and "16 sessions · Sep 5 – Dec 19, 2024" in page.text
     assert re.search(
-        r'<h3 id="month-2024-09-01">September 2024</h3>\s*<ul class="events">\s*<li[^>]*>\s*<a href="/events/weekly-clinic"',
+        r'<h3 id="month-2024-09-01">September 2024</h3>\s*<ul class="events">\s*'
+        r'<li[^>]*>\s*<a href="/events/weekly-clinic"',
         page.text,
     )
     assert '<h3 id="month-2024-10-01">October 2024</h3>' in page.text
