@@ -7,6 +7,7 @@ in every language (the `Hm` skeleton): the readers are worldwide, and 24-hour ti
 ambiguous.
 """
 
+import functools
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -102,9 +103,7 @@ class Formats:
 
     def zone_name(self, zone: str) -> str:
         """The zone as a place, in the locale: "Mexico (Mexico City) Time" / "hora de México (Ciudad de México)"."""
-        if zone in UTC_NAMES:  # a zone with no place: "Coordinated Universal Time" / "tiempo universal coordinado"
-            return get_timezone_name(datetime(2000, 1, 1, tzinfo=ZoneInfo("Etc/UTC")), width="long", locale=self.locale)
-        return get_timezone_location(ZoneInfo(zone), locale=self.locale)
+        return _zone_name(zone, self.locale)
 
     def utc_offset(self, zone: str, at: datetime | str) -> str:
         """The zone's offset at that instant, in the locale's format ("GMT-06:00")."""
@@ -116,3 +115,11 @@ class Formats:
     def money(self, amount: int | float | Decimal | str, currency: str) -> str:
         """An amount in its currency, as the locale writes it ("MX$1,234.50" / "1234,50 MXN")."""
         return format_currency(Decimal(str(amount)), currency, locale=self.locale)
+
+
+@functools.lru_cache(maxsize=4096)
+def _zone_name(zone: str, locale: str) -> str:
+    """Zone names do not change while the process runs; CLDR's lookup is the slow part of a list of events."""
+    if zone in UTC_NAMES:  # a zone with no place: "Coordinated Universal Time" / "tiempo universal coordinado"
+        return get_timezone_name(datetime(2000, 1, 1, tzinfo=ZoneInfo("Etc/UTC")), width="long", locale=locale)
+    return get_timezone_location(ZoneInfo(zone), locale=locale)

@@ -25,7 +25,7 @@ from calendar_service.pages.i18n import render
 from calendar_service.pages.text import N_
 
 FRONT_PAGE_EVENTS = 10
-CALENDAR_PER_PAGE = 50
+CALENDAR_PER_PAGE = 30
 FILTER_PARAMS = ("q", "calendar", "tag", "language", "country", "mode")
 MODES = ("in_person", "online", "hybrid")
 
