@@ -11,7 +11,7 @@ and the controllers render it as a 422 page in the layout (`listing_refused`).
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from itertools import groupby
 from typing import Any
 from urllib.parse import urlencode
@@ -178,7 +178,7 @@ class ListingPages:
             found=found,
             months=months,
             window_first=query.window_start.date(),
-            window_last=(query.window_end.date() if query.window_end.time() else _day_before(query.window_end.date())),
+            window_last=_last_day(query.window_end),
             archive_url=link("/events", {}, calendar=slug, when="past"),
             **self._pager(found, f"/calendars/{slug}", kept),
             switch_path=f"/calendars/{slug}",
@@ -196,8 +196,11 @@ def _month_of(item: EventSummary) -> date:
     return local_month(item.shown.start_date if item.shown else item.first_day)
 
 
-def _day_before(value: date) -> date:
-    return date.fromordinal(value.toordinal() - 1)
+def _last_day(window_end: datetime) -> date:
+    """The last day a window `[from, to)` covers: the day before `to` when `to` is a midnight."""
+    if window_end.time() == time():
+        return date.fromordinal(window_end.date().toordinal() - 1)
+    return window_end.date()
 
 
 def listing_refused(message: str, locale: str, back_url: str = "/events") -> bytes:

@@ -193,6 +193,7 @@ async def test_the_calendar_page_groups_by_month_shows_a_series_once_and_honours
     )
     october = await get(client, "/calendars/test-cal?from=2024-10-01&to=2024-11-01")
     assert titles(october.text) == ["October talk", "Weekly clinic"]  # 08:00 UTC, then 23:00 UTC
+    assert "Events from Tue, Oct 1, 2024 to Thu, Oct 31, 2024" in october.text  # to= is exclusive
     assert "Next session: <time" in october.text and "Oct 3, 2024, 17:00" in october.text
     later = await get(client, "/calendars/test-cal?from=2025-01-01&to=2025-12-31")
     assert titles(later.text) == ["Next year"]

@@ -157,7 +157,9 @@ def test_calendar_page_lists_upcoming_events_in_time_order_and_subscribes_by_web
     assert response.status == 200
     items = page.locator("ul li a")
     assert items.all_inner_texts() == [first["title"], later["title"], last["title"]]
-    assert [items.nth(i).get_attribute("href") for i in range(3)] == [e["url"] for e in (first, later, last)]
+    assert [items.nth(i).get_attribute("href") for i in range(3)] == [
+        urlsplit(e["url"]).path for e in (first, later, last)
+    ]
     rows = page.locator("ul li").all_inner_texts()
     assert "09:00" in rows[0] and "10:00" in rows[0] and "Japan" in rows[0]  # the event's wall clock and zone
     assert "20:00" in rows[1] and "Los Angeles" in rows[1]
