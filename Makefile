@@ -90,13 +90,15 @@ fuzz: install-dev
 fuzz-api: install-dev .tools/schemathesis/.installed
 	$(BIN)/python -m fuzz.api
 
-## make bench: feeds (5,000 events), registrations under contention, attendee export (100,000 rows), export writers;
+## make bench: feeds (5,000 events), registrations under contention, attendee export (100,000 rows), export writers,
+## pages (front page, lists, calendar, event page with 5,000 events);
 ## figures go in docs/benchmarks.md
 bench: install-dev
 	$(BIN)/python -m bench.feeds --events 5000 --requests 300
 	$(BIN)/python -m bench.registrations
 	$(BIN)/python -m bench.exports --rows 100000
 	$(BIN)/python -m bench.export_writers --rows 100000
+	$(BIN)/python -m bench.pages --events 5000
 
 ## make i18n: extract the pages' messages (templates, pages/*.py) into locale/messages.pot and merge them into each
 ## language's messages.po; then translate what is new or fuzzy and commit the .po (tests fail while any is missing).

@@ -36,7 +36,8 @@ from calendar_service.feeds.dependencies import provide_feed_service
 from calendar_service.notifications.sender import SmtpTarget, send_due
 from calendar_service.pages.assets import pages_static_router
 from calendar_service.pages.controllers import ConfirmPageController, RegistrationPageController
-from calendar_service.pages.dependencies import provide_locale
+from calendar_service.pages.dependencies import provide_listing_pages, provide_locale
+from calendar_service.pages.listing_controllers import ListingPageController
 from calendar_service.registrations import dependencies as registration_deps
 from calendar_service.registrations.batch import RegistrationDesk
 from calendar_service.registrations.controllers import AttendanceController, RegistrationController
@@ -167,6 +168,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             PersonalFeedController,
             ConfirmPageController,
             RegistrationPageController,
+            ListingPageController,
             RegistrationController,
             AttendanceController,
             ExportController,
@@ -189,6 +191,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             "calendar_registry": Provide(provide_calendar_service, sync_to_thread=False),
             "feeds": Provide(provide_feed_service, sync_to_thread=False),
             "pages": Provide(deps.provide_page_service, sync_to_thread=False),
+            "listing_pages": Provide(provide_listing_pages, sync_to_thread=False),
             "locale": Provide(provide_locale, sync_to_thread=False),
             "attendee_export": Provide(provide_attendee_export, sync_to_thread=False),
             "staff_admin": Provide(provide_staff_admin, sync_to_thread=False),

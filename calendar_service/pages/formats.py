@@ -7,6 +7,7 @@ in every language (the `Hm` skeleton): the readers are worldwide, and 24-hour ti
 ambiguous.
 """
 
+import functools
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -16,6 +17,8 @@ from babel.dates import format_interval, format_skeleton, get_timezone_gmt, get_
 from babel.numbers import format_currency, format_decimal
 
 DATE = "yMMMEd"  # weekday, day, short month, year
+SHORT_DATE = "yMMMd"  # day, short month, year: the span of a series
+MONTH = "yMMMM"  # a month heading: "September 2024" / "septiembre de 2024"
 TIME = "Hm"  # 24-hour hours and minutes
 UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "Etc/GMT", "GMT", "Etc/Universal", "Etc/Zulu", "Universal", "Zulu"})
 
@@ -74,6 +77,25 @@ class Formats:
             return self.date_text(start)
         return format_interval(start, end, DATE, locale=self.locale)
 
+    def short_date_range(self, first: date | str, last: date | str) -> str:
+        """A series' span without weekdays ("Sep 5 – Dec 19, 2024" / "5 sept – 19 dic 2024")."""
+        start, end = day(first), day(last)
+        if start == end:
+            return format_skeleton(SHORT_DATE, start, locale=self.locale)
+        return format_interval(start, end, SHORT_DATE, locale=self.locale)
+
+    def month(self, value: date | str) -> str:
+        """A month and its year, as a heading."""
+        return format_skeleton(MONTH, day(value), locale=self.locale)
+
+    def language_name(self, code: str) -> str:
+        """A language tag's name in the page's language ("es" -> "Spanish" / "español"); the tag if unknown."""
+        return str(self._data.languages.get(code.split("-")[0].lower()) or code)
+
+    def country_name(self, code: str) -> str:
+        """An ISO 3166 code's name in the page's language ("MX" -> "Mexico" / "México")."""
+        return str(self._data.territories.get(code.upper()) or code)
+
     def all_day_range(self, start: date | str, end_exclusive: date | str) -> str:
         """An all-day event stored with an exclusive end date (iCalendar's DTEND) as its inclusive dates."""
         start_day, end_day = day(start), day(end_exclusive)
@@ -81,9 +103,7 @@ class Formats:
 
     def zone_name(self, zone: str) -> str:
         """The zone as a place, in the locale: "Mexico (Mexico City) Time" / "hora de México (Ciudad de México)"."""
-        if zone in UTC_NAMES:  # a zone with no place: "Coordinated Universal Time" / "tiempo universal coordinado"
-            return get_timezone_name(datetime(2000, 1, 1, tzinfo=ZoneInfo("Etc/UTC")), width="long", locale=self.locale)
-        return get_timezone_location(ZoneInfo(zone), locale=self.locale)
+        return _zone_name(zone, self.locale)
 
     def utc_offset(self, zone: str, at: datetime | str) -> str:
         """The zone's offset at that instant, in the locale's format ("GMT-06:00")."""
@@ -111,3 +131,11 @@ class Formats:
     def money(self, amount: int | float | Decimal | str, currency: str) -> str:
         """An amount in its currency, as the locale writes it ("MX$1,234.50" / "1234,50 MXN")."""
         return format_currency(Decimal(str(amount)), currency, locale=self.locale)
+
+
+@functools.lru_cache(maxsize=4096)
+def _zone_name(zone: str, locale: str) -> str:
+    """Zone names do not change while the process runs; CLDR's lookup is the slow part of a list of events."""
+    if zone in UTC_NAMES:  # a zone with no place: "Coordinated Universal Time" / "tiempo universal coordinado"
+        return get_timezone_name(datetime(2000, 1, 1, tzinfo=ZoneInfo("Etc/UTC")), width="long", locale=locale)
+    return get_timezone_location(ZoneInfo(zone), locale=locale)

@@ -1,7 +1,7 @@
 """Public pages, rendered with Jinja2 from the same read models the JSON API returns."""
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from sqlalchemy import select
@@ -111,13 +111,6 @@ class PageService:
         if row is None:
             raise NotFound(f"no event '{slug}'; GET /api/events lists events")
         return row
-
-    async def calendar_page(self, slug: str) -> bytes:
-        calendar = self.calendars.to_read(await self.calendars.get_row(slug))
-        start = (self.now - timedelta(days=30)).date().isoformat()
-        end = (self.now + timedelta(days=365)).date().isoformat()
-        listing = await self.events.list_occurrences(start=start, end=end, tz=None, calendar=slug, limit=500)
-        return render("calendar.html", self.locale, calendar=calendar, listing=listing)
 
 
 def confirm_page(
