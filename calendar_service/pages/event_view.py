@@ -131,8 +131,11 @@ class EventView:
     waitlist_only: bool
     availability: str | None
     map_url: str | None
-    text_lang: str | None  # `lang` of the event's own text when it differs from the page's
+    text_lang: str | None  # `lang` of the title shown, when it differs from the page's
     scholarships: Scholarships | None
+    title: str = ""  # the title in the page's language when staff translated it, else the original
+    description: str = ""
+    description_lang: str | None = None  # `lang` of the description shown, when it differs from the page's
 
 
 def zones_for(mode: str, event_zone: str, viewer: str | None) -> list[str]:

@@ -16,6 +16,7 @@ from calendar_service.events.service import EventService
 from calendar_service.pages import event_view as view
 from calendar_service.pages import structured
 from calendar_service.pages.i18n import render
+from calendar_service.pages.localized import localized
 from calendar_service.pages.registration import FormState, openness
 from calendar_service.pages.text import N_, Text
 from calendar_service.registrations.schemas import RegistrationRead
@@ -60,6 +61,7 @@ class PageService:
         `viewer` is the visitor's zone (`?tz=`, the cookie): times are shown in it too.
         """
         event = await self.events.get(slug, None)
+        text = localized(event, self.locale)
         calendar = self.calendars.to_read(await self.calendars.get_row(event.calendar))
         row = await self.row(slug)
         settings = RegistrationSettings.of(row.registration)
@@ -83,7 +85,10 @@ class PageService:
             waitlist_only=waitlist_only,
             availability=view.availability_of(event, open_now, places, taken, reserved, online_taken),
             map_url=view.map_url(event.location, event.attendance_mode),
-            text_lang=view.text_lang(event.languages, self.locale),
+            text_lang=view.text_lang([text.title_lang] if text.title_lang else [], self.locale),
+            title=text.title,
+            description=text.description,
+            description_lang=view.text_lang([text.description_lang] if text.description_lang else [], self.locale),
             scholarships=view.scholarships_of(program, slug, self.base_url, self.now),
         )
         return render(

@@ -65,3 +65,17 @@ async def test_bad_translations_are_422_naming_the_field(
     assert unknown.status_code == 422
     nothing = await client.get("/api/events?from=2024-01-01&to=2025-01-01")
     assert nothing.json()["items"] == []  # nothing half-written
+
+
+async def test_the_event_page_shows_the_visitors_translation_marked_with_its_language(
+    client: Client, admin_headers: dict[str, str], calendar: dict[str, Any]
+) -> None:
+    body = event_body(
+        languages=["en"], description="An open conversation.", translations={"es": {"title": "Mesa redonda"}}
+    )
+    slug = (await client.post("/api/events", json=body, headers=admin_headers)).json()["slug"]
+    spanish = (await client.get(f"/events/{slug}?lang=es")).text
+    assert '<h1 dir="auto">Mesa redonda</h1>' in spanish  # Spanish text on a Spanish page needs no lang
+    assert 'lang="en"><p dir="auto">An open conversation.' in spanish  # the untranslated description says it is English
+    english = (await client.get(f"/events/{slug}?lang=en")).text
+    assert '<h1 dir="auto">Policy roundtable</h1>' in english and "Mesa redonda" not in english
