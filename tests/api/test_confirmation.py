@@ -99,7 +99,7 @@ async def test_the_confirmation_page_confirms_on_post(
     done = await post_form(client, f"/registrations/confirm/{token}")
     assert done.status_code == 200
     assert "confirmed" in done.text
-    again = await client.post(f"/registrations/confirm/{token}")
+    again = await post_form(client, f"/registrations/confirm/{token}")
     assert again.status_code == 409
     assert "already used" in again.text
 
