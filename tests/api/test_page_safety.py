@@ -6,6 +6,8 @@ import re
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from calendar_service.app import create_app
+from calendar_service.settings import Settings
 from tests.support.factories import EventFactory
 from tests.support.forms import CSRF_COOKIE, form_token, post_form
 
@@ -115,3 +117,19 @@ async def test_what_people_type_is_escaped_on_every_page(
         assert "<script>alert" not in page and "<img src=x" not in page
     shown = "\n".join(pages)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown and "&lt;img src=x onerror=alert(1)&gt;" in shown
+
+
+async def test_too_many_form_posts_answer_a_429_page_with_retry_after(
+    settings: Settings, create_event: EventFactory
+) -> None:
+    event = await create_event(capacity=50, start="2030-10-03T10:00:00", end="2030-10-03T12:00:00")
+    limited = Settings(**{**settings.__dict__, "rate_limit": 2})
+    async with AsyncTestClient(app=create_app(limited), base_url="http://testserver.local") as other:
+        answers = [
+            await post_form(other, f"/events/{event['slug']}/register", {"name": "Ana", "email": f"a{n}@example.org"})
+            for n in range(3)
+        ]
+        assert [a.status_code for a in answers] == [422, 422, 429]
+        limited_page = answers[2]
+        assert is_page(limited_page) and "Too many requests" in limited_page.text
+        assert limited_page.headers["retry-after"] and 'id="retry-after"' in limited_page.text
