@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import logging
+import secrets
 from collections.abc import AsyncGenerator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -38,6 +39,7 @@ from calendar_service.pages.assets import pages_static_router
 from calendar_service.pages.controllers import ConfirmPageController, RegistrationPageController
 from calendar_service.pages.dependencies import provide_listing_pages, provide_locale
 from calendar_service.pages.listing_controllers import ListingPageController
+from calendar_service.pages.registrant import provide_registrant_pages
 from calendar_service.registrations import dependencies as registration_deps
 from calendar_service.registrations.batch import RegistrationDesk
 from calendar_service.registrations.controllers import AttendanceController, RegistrationController
@@ -62,6 +64,7 @@ from calendar_service.web.openapi import (
     document_errors,
 )
 from calendar_service.web.public_paths import PublicPathController
+from calendar_service.web.security import CsrfScopeMiddleware, csrf_config, safety_headers
 from calendar_service.web.swagger_assets import swagger_ui_router
 from calendar_service.web.transactions import TransactionMiddleware, provide_db_session, provide_read_session
 
@@ -141,7 +144,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             if app.state.write_gate is not None:
                 app.state.write_gate.close()
 
-    middleware: list[Any] = [InputGuardMiddleware(), TransactionMiddleware()]
+    middleware: list[Any] = [InputGuardMiddleware(), TransactionMiddleware(), CsrfScopeMiddleware]
     stores: dict[str, Any] = {}
     if settings.rate_limit > 0:
         # Public writes only (handlers marked rate_limited), per client address; shared across
@@ -193,6 +196,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             "pages": Provide(deps.provide_page_service, sync_to_thread=False),
             "listing_pages": Provide(provide_listing_pages, sync_to_thread=False),
             "locale": Provide(provide_locale, sync_to_thread=False),
+            "registrant_pages": Provide(provide_registrant_pages, sync_to_thread=False),
             "attendee_export": Provide(provide_attendee_export, sync_to_thread=False),
             "staff_admin": Provide(provide_staff_admin, sync_to_thread=False),
             "registrations": Provide(registration_deps.provide_registration_service, sync_to_thread=False),
@@ -213,6 +217,8 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         },
         exception_handlers=HANDLERS,
         middleware=middleware,
+        csrf_config=csrf_config(settings.csrf_secret or secrets.token_hex(32)),
+        before_send=[safety_headers()],
         stores=stores,
         lifespan=[lifespan],
         state=State({"settings": settings, "clock": clock, "feed_cache": FeedCache()}),

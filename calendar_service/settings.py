@@ -34,6 +34,10 @@ class Settings:
     # Personal data of registrations and applications is erased this many days after an event ends
     # (`calendar-service retention`); None: only when the command is given --days.
     retention_days: int | None = None
+    # Signs the CSRF cookie of the pages' forms (web/security.py). Empty: a random one per process,
+    # which `calendar-service serve` shares with its workers; with other servers and several
+    # processes, set CSRF_SECRET or a form from one process is refused by another.
+    csrf_secret: str = ""
 
     @property
     def is_sqlite(self) -> bool:
@@ -58,6 +62,7 @@ class Settings:
             uid_domain=env.get("UID_DOMAIN", "calendar-service"),
             organizer_email=env.get("ORGANIZER_EMAIL") or None,
             retention_days=int(env["RETENTION_DAYS"]) if env.get("RETENTION_DAYS") else None,
+            csrf_secret=env.get("CSRF_SECRET", ""),
         )
 
 

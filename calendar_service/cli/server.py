@@ -1,6 +1,8 @@
 """Running the service: `migrate`, `load-fixtures`, `serve`, `send-mail`."""
 
 import asyncio
+import os
+import secrets
 from pathlib import Path
 from typing import Annotated
 
@@ -51,6 +53,8 @@ def serve(
     import uvicorn
 
     settings = get_settings()
+    # The workers sign the forms' CSRF cookies with one secret: a form from one is accepted by all.
+    os.environ.setdefault("CSRF_SECRET", secrets.token_hex(32))
     uvicorn.run(
         "calendar_service.asgi:app",
         host=host or settings.host,

@@ -213,3 +213,44 @@ def check_mode(event_mode: str, wanted: str | None) -> str:
     if wanted not in (None, event_mode):
         raise InvalidInput(f"attendance_mode: this event is {event_mode} only", "attendance_mode")
     return event_mode
+
+
+def form_problems(
+    questions: Sequence[Mapping[str, Any]],
+    event_mode: str,
+    *,
+    name: str,
+    email: str,
+    consent: bool,
+    attendance_mode: str | None,
+    answers: Mapping[str, Any],
+) -> list[InvalidInput]:
+    """Every problem with what a person filled in, at once, through the same checks the API runs one by one.
+
+    The API stops at the first refusal (its answer names one field); a form shows them all, so a
+    person fixes everything in one go. Only the checks that need no database and no clock are
+    here (name, email, consent, attendance mode, each answer); the window, places and duplicates
+    stay with the registration desk. An empty list means the desk may decide.
+    """
+    problems: list[InvalidInput] = []
+
+    def collect(check: Any, *args: Any) -> None:
+        try:
+            check(*args)
+        except InvalidInput as problem:
+            problems.append(problem)
+
+    collect(clean_name, name)
+    collect(normalize_email, email)
+    if event_mode == "hybrid" or attendance_mode is not None:
+        collect(check_mode, event_mode, attendance_mode)
+    known = {q["key"] for q in questions}
+    collect(check_answers, [], {k: v for k, v in answers.items() if k not in known})
+    for question in questions:
+        key = question["key"]
+        collect(check_answers, [question], {key: answers[key]} if key in answers else {})
+    if not consent:
+        problems.append(
+            InvalidInput("consent: registering needs your consent to store these details (consent: true)", "consent")
+        )
+    return problems

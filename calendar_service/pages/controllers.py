@@ -7,25 +7,33 @@ registrant's and confirmation pages are pages too (`pages/errors.py`).
 """
 
 import hashlib
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar.params import FromPath, QueryParameter
 
 from calendar_service.domain import registration as rules
 from calendar_service.domain.access import PUBLIC_WRITE
 from calendar_service.errors import DomainError, http_status
 from calendar_service.pages import messages as say
 from calendar_service.pages.errors import PAGE_ERRORS, error_heading
-from calendar_service.pages.registration import FormState, as_registration, body_from_form
+from calendar_service.pages.registrant import RegistrantPages, outcome_page
+from calendar_service.pages.registration import (
+    FormState,
+    as_registration,
+    body_from_form,
+    form_problems,
+    refusal_problem,
+)
 from calendar_service.pages.responses import html_response
-from calendar_service.pages.service import PageService, confirm_page, outcome_heading, registered_page
+from calendar_service.pages.service import PageService, confirm_page
 from calendar_service.registrations.batch import RegistrationDesk, Ticket
 from calendar_service.registrations.schemas import RegistrationRead
 from calendar_service.registrations.service import RegistrationService
+from calendar_service.settings import Settings
 
 
 class RegistrationPageController(Controller):
@@ -44,23 +52,58 @@ class RegistrationPageController(Controller):
         slug: FromPath[str],
         pages: NamedDependency[PageService],
         registration_desk: NamedDependency[RegistrationDesk],  # group commit: registrations/batch.py
+        settings: NamedDependency[Settings],
     ) -> Response[bytes]:
         """Form fields: name, email, consent=yes, attendance_mode, answers.<key>, idempotency_key."""
         form = await request.form()
         fields = {key: [str(v) for v in form.getall(key)] for key in form}
-        body = body_from_form(fields, await pages.questions(slug))
+        questions, mode = await pages.form_rules(slug)
+        body = body_from_form(fields, questions)
+        problems = form_problems(body, questions, mode)  # every mistake at once, before the desk's own checks
+        if problems:
+            page = await pages.event_page(slug, FormState(values=body, problems=problems))
+            return html_response(page, request, 422)
         try:
             key = rules.check_idempotency_key(next(reversed(fields.get("idempotency_key", [])), None))
             request_hash = hashlib.sha256(msgspec.json.encode(body)).hexdigest()
             ticket = Ticket.received(as_registration(body), key, request_hash)
             _, answer = await registration_desk.register(slug, ticket)
         except DomainError as refusal:
-            state = FormState(values=body, error=refusal.message, error_field=refusal.field or "")
+            state = FormState(values=body, problems=[refusal_problem(refusal, questions, body)])
             page = await pages.event_page(slug, state)
             return html_response(page, request, http_status(refusal))
         read = msgspec.json.decode(answer, type=RegistrationRead)
-        heading, message = outcome_heading(read), say.outcome_message(read.status)
-        return html_response(registered_page(read, pages.base_url, heading, message, pages.locale), request)
+        page = await outcome_page(pages.events, pages.locale, read, mail=bool(settings.smtp_url))
+        return html_response(page, request)
+
+    @get(
+        "/registrations/link",
+        operation_id="RegistrationLinkPage",
+        exception_handlers=PAGE_ERRORS,
+    )
+    async def registration_link_form(
+        self,
+        request: Request[Any, Any, State],
+        registrant_pages: NamedDependency[RegistrantPages],
+        event: Annotated[str, QueryParameter(description="the event's slug, to ask for it already chosen")] = "",
+    ) -> Response[bytes]:
+        """ "Send me my link again": the event and the email address registered with."""
+        return html_response(await registrant_pages.link_form(event), request)
+
+    @post(
+        "/registrations/link",
+        operation_id="RegistrationLinkFromPage",
+        status_code=200,
+        opt=PUBLIC_WRITE,
+        exception_handlers=PAGE_ERRORS,
+    )
+    async def send_registration_link(
+        self, request: Request[Any, Any, State], registrant_pages: NamedDependency[RegistrantPages]
+    ) -> Response[bytes]:
+        """The resend-link service of the API; the answer is the same sentence whatever the address."""
+        form = await request.form()
+        page = await registrant_pages.send_link(str(form.get("event") or ""), str(form.get("email") or ""))
+        return html_response(page, request)
 
     @get(
         "/registrations/{token:str}",
@@ -72,13 +115,25 @@ class RegistrationPageController(Controller):
         self,
         request: Request[Any, Any, State],
         token: FromPath[str],
-        registrations: NamedDependency[RegistrationService],
-        locale: NamedDependency[str],
+        registrant_pages: NamedDependency[RegistrantPages],
     ) -> Response[bytes]:
-        """The token holder's page: status, waiting-list position, personal feed, and a cancel button."""
-        read = await registrations.get(token)
-        page = registered_page(read, registrations.base_url, outcome_heading(read), locale=locale)
-        return html_response(page, request)
+        """The token holder's page: status, waiting-list position, time and place, answers, calendar, cancel, erase."""
+        return html_response(await registrant_pages.registration(token), request)
+
+    @get(
+        "/registrations/{token:str}/cancel",
+        operation_id="CancelQuestionPage",
+        opt=error_heading(say.REGISTRATION_NOT_FOUND),
+        exception_handlers=PAGE_ERRORS,
+    )
+    async def cancel_question(
+        self,
+        request: Request[Any, Any, State],
+        token: FromPath[str],
+        registrant_pages: NamedDependency[RegistrantPages],
+    ) -> Response[bytes]:
+        """ "Are you sure?" — opening a link never cancels (mail scanners open links)."""
+        return html_response(await registrant_pages.cancel_question(token), request)
 
     @post(
         "/registrations/{token:str}/cancel",
@@ -91,12 +146,39 @@ class RegistrationPageController(Controller):
         self,
         request: Request[Any, Any, State],
         token: FromPath[str],
-        registrations: NamedDependency[RegistrationService],
-        locale: NamedDependency[str],
+        registrant_pages: NamedDependency[RegistrantPages],
     ) -> Response[bytes]:
-        read = await registrations.cancel(token)
-        page = registered_page(read, registrations.base_url, outcome_heading(read), say.CANCELLED, locale)
-        return html_response(page, request)
+        return html_response(await registrant_pages.cancel(token), request)
+
+    @get(
+        "/registrations/{token:str}/erase",
+        operation_id="EraseQuestionPage",
+        opt=error_heading(say.REGISTRATION_NOT_FOUND),
+        exception_handlers=PAGE_ERRORS,
+    )
+    async def erase_question(
+        self,
+        request: Request[Any, Any, State],
+        token: FromPath[str],
+        registrant_pages: NamedDependency[RegistrantPages],
+    ) -> Response[bytes]:
+        return html_response(await registrant_pages.erase_question(token), request)
+
+    @post(
+        "/registrations/{token:str}/erase",
+        operation_id="EraseFromPage",
+        status_code=200,
+        opt={**PUBLIC_WRITE, **error_heading(say.ERASE_REFUSED)},
+        exception_handlers=PAGE_ERRORS,
+    )
+    async def erase_from_page(
+        self,
+        request: Request[Any, Any, State],
+        token: FromPath[str],
+        registrant_pages: NamedDependency[RegistrantPages],
+    ) -> Response[bytes]:
+        """The API's right to erasure: cancel (the next person is promoted), erase name, email and answers."""
+        return html_response(await registrant_pages.erase(token), request)
 
 
 class ConfirmPageController(Controller):

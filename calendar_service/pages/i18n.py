@@ -10,6 +10,7 @@ does: an unreviewed translation shows the English.
 """
 
 import functools
+import re
 from io import BytesIO
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
 from calendar_service.domain.locale import DEFAULT, SUPPORTED
+from calendar_service.pages.csrf import csrf_field
 from calendar_service.pages.formats import Formats
 from calendar_service.pages.text import Text
 
@@ -84,8 +86,15 @@ def environment(locale: str) -> jinja2.Environment:
     # install_gettext_translations is added by the i18n extension at run time: no stub declares it
     env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(locale=locale, fmt=Formats(locale), say=Say(locale), languages=_switch_links(locale))
+    env.globals["csrf_field"] = csrf_field  # {{ csrf_field() }} in every POST form: pages/csrf.py
     return env
 
 
 def render(template: str, locale: str = DEFAULT, **context: object) -> bytes:
     return environment(locale).get_template(template).render(**context).encode()
+
+
+def inline_scripts() -> list[str]:
+    """The text of each inline `<script>` in the layout, for the CSP's hashes (web/security.py)."""
+    source = (Path(__file__).with_name("templates") / "base.html").read_text(encoding="utf-8")
+    return re.findall(r"<script>(.*?)</script>", source, flags=re.DOTALL)

@@ -16,7 +16,7 @@ import msgspec
 
 from calendar_service.domain import registration as rules
 from calendar_service.domain.registration import RegistrationSettings
-from calendar_service.errors import InvalidInput
+from calendar_service.errors import DomainError, InvalidInput
 from calendar_service.pages.text import N_, Text
 from calendar_service.registrations.schemas import RegistrationCreate
 
@@ -66,14 +66,81 @@ def places_note(capacity: int | None, taken: int, reserved: int, waitlist: bool)
     return Text(N_("The event is full."))
 
 
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing to fix: the form field it belongs to (`""`: the whole form), the element to jump to, a sentence."""
+
+    field: str
+    anchor: str
+    message: Text | str
+
+
 @dataclass(slots=True)
 class FormState:
-    """What the form shows: the values typed so far and, after a refusal, why (per field when known)."""
+    """What the form shows: the values typed so far and, after a refusal, every problem (per field when known)."""
 
     values: dict[str, Any] = field(default_factory=dict)
-    error: str = ""
-    error_field: str = ""
+    problems: list[Problem] = field(default_factory=list)
     key: str = field(default_factory=lambda: secrets.token_urlsafe(16))  # one per page: double clicks count once
+
+    def error(self, name: str) -> Text | str:
+        """The sentence for the field `name`, or "" when it is fine."""
+        return next((p.message for p in self.problems if p.field == name), "")
+
+
+NAME_PROBLEM = N_("Please enter your name (at least one letter or digit, on one line).")
+EMAIL_PROBLEM = N_("Please enter your email address, for example name@example.org.")
+MODE_PROBLEM = N_("Please choose how you will attend: in person or online.")
+CONSENT_PROBLEM = N_("Please tick the box to agree that we store your details: we cannot register you without it.")
+ANSWER_MISSING = N_("Please answer “%(question)s”.")
+ANSWER_INVALID = N_("Please check your answer to “%(question)s”.")
+FIELD_IDS = {"name": "f-name", "email": "f-email", "attendance_mode": "f-mode-in_person", "consent": "f-consent"}
+
+
+def question_anchor(questions: Sequence[Mapping[str, Any]], key: str) -> str:
+    """The id of a question's first input on the form (`q-1`, `q-2`… in the questions' order)."""
+    index = next((i for i, q in enumerate(questions, start=1) if q["key"] == key), 0)
+    return f"q-{index}" if index else "register-form"
+
+
+def plain_problem(problem: InvalidInput, questions: Sequence[Mapping[str, Any]], answers: Mapping[str, Any]) -> Problem:
+    """A domain refusal as the form says it: a whole sentence in plain words, no field keys."""
+    name = problem.field or ""
+    if name in FIELD_IDS:
+        message = {"name": NAME_PROBLEM, "email": EMAIL_PROBLEM, "attendance_mode": MODE_PROBLEM}.get(
+            name, CONSENT_PROBLEM
+        )
+        return Problem(name, FIELD_IDS[name], message)
+    if name.startswith("answers."):
+        key = name.removeprefix("answers.")
+        question = next((q for q in questions if q["key"] == key), None)
+        if question is not None:
+            missing = answers.get(key) in (None, "", [])
+            text = Text(ANSWER_MISSING if missing else ANSWER_INVALID, {"question": question["label"]})
+            return Problem(name, question_anchor(questions, key), text)
+    return Problem("", "register-form", problem.message)
+
+
+def form_problems(body: Mapping[str, Any], questions: Sequence[Mapping[str, Any]], event_mode: str) -> list[Problem]:
+    """Every problem of a filled-in form at once (the domain's checks, `domain/registration.form_problems`)."""
+    answers = body.get("answers") or {}
+    found = rules.form_problems(
+        questions,
+        event_mode,
+        name=str(body.get("name", "")),
+        email=str(body.get("email", "")),
+        consent=bool(body.get("consent")),
+        attendance_mode=body.get("attendance_mode"),
+        answers=answers,
+    )
+    return [plain_problem(problem, questions, answers) for problem in found]
+
+
+def refusal_problem(refusal: DomainError, questions: Sequence[Mapping[str, Any]], body: Mapping[str, Any]) -> Problem:
+    """What the registration desk refused (full, already registered, closed…), told on the form."""
+    if isinstance(refusal, InvalidInput):
+        return plain_problem(refusal, questions, body.get("answers") or {})
+    return Problem("", "register-form", refusal.message)
 
 
 def body_from_form(form: Mapping[str, Sequence[str]], questions: Sequence[Mapping[str, Any]]) -> dict[str, Any]:

@@ -19,7 +19,6 @@ from calendar_service.pages.i18n import render
 from calendar_service.pages.localized import localized
 from calendar_service.pages.registration import FormState, openness
 from calendar_service.pages.text import N_, Text
-from calendar_service.registrations.schemas import RegistrationRead
 
 SITE_NAME = "calendar-service"
 WAITLIST_NOTE = N_(
@@ -111,6 +110,11 @@ class PageService:
     async def questions(self, slug: str) -> list[Mapping[str, Any]]:
         return list(RegistrationSettings.of((await self.row(slug)).registration).questions)
 
+    async def form_rules(self, slug: str) -> tuple[list[Mapping[str, Any]], str]:
+        """The registration form's questions and the event's attendance mode: what its checks need."""
+        row = await self.row(slug)
+        return list(RegistrationSettings.of(row.registration).questions), row.attendance_mode
+
     async def row(self, slug: str) -> Event:
         row = await self.events.session.scalar(select(Event).where(col(Event.slug) == slug))
         if row is None:
@@ -136,29 +140,3 @@ def confirm_page(
         event_url=event_url,
         event_title=event_title,
     )
-
-
-def registered_page(
-    read: RegistrationRead, base_url: str, heading: str, message: str = "", locale: str = DEFAULT
-) -> bytes:
-    """After registering on the page, and the token holder's own page (see, cancel)."""
-    return render(
-        "registered.html",
-        locale,
-        r=read,
-        heading=heading,
-        message=message,
-        manage_page=f"{base_url}/registrations/{read.token}",
-        show_cancel=read.status != "cancelled",
-    )
-
-
-def outcome_heading(read: RegistrationRead) -> str:
-    """An English message: the page shows it in its own language."""
-    return {
-        "confirmed": N_("You are registered"),
-        "waitlisted": N_("You are on the waiting list"),
-        "pending_confirmation": N_("Please confirm your place"),
-        "cancelled": N_("Your registration is cancelled"),
-        "attended": N_("You attended"),
-    }.get(read.status, N_("Your registration"))

@@ -1,7 +1,10 @@
-"""Every error becomes `{"status_code", "detail"}` (plus `field` when one input is at fault).
+"""Every error becomes `{"status_code", "detail"}` (plus `field` when one input is at fault) — or a page.
 
-Domain errors take their status from `errors.http_status`, the one table (pages render the same
-statuses as HTML: `pages/errors.py`).
+Domain errors take their status from `errors.http_status`, the one table. Which form an error
+takes is decided here, by path, for every route and for paths no route matches: JSON under
+`/api`, `/schema`, `/static`, `/feeds`, `/health`, `/ready`, `/metrics` and for `.ics` names (feed
+readers and API clients read `detail`); everywhere else a person is reading, so the same status
+comes as a page in the site's layout (`pages/errors.py`).
 """
 
 import logging
@@ -12,6 +15,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from calendar_service.errors import DomainError, http_status
+from calendar_service.pages.errors import page_error_response
 from calendar_service.wire import ENUM_HINTS
 
 log = logging.getLogger("calendar_service")
@@ -115,13 +119,38 @@ def internal_error(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[s
     return _body(500, "internal error; nothing was written. The error is logged for the operators.")
 
 
+MACHINE_PREFIXES = ("/api/", "/api", "/schema", "/static", "/feeds", "/health", "/ready", "/metrics")
+
+
+def is_page_path(path: str) -> bool:
+    """A path people open in a browser (everything but the API, the docs, feeds and probes)."""
+    return not (path == "/api" or path.startswith(MACHINE_PREFIXES) or path.endswith(".ics"))
+
+
+def _page_or_json(json_handler: Any) -> Any:
+    """The JSON handler's answer on machine paths; on a page path, the same status and words as a page."""
+
+    def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+        answer: Response[Any] = json_handler(request, exc)
+        if not is_page_path(request.url.path):
+            return answer
+        detail = answer.content.get("detail", "") if isinstance(answer.content, dict) else ""
+        # A domain refusal's sentence helps (a closed event, a used link); "no event 'x'; GET /api/events…"
+        # and the framework's words do not: those pages say what to do instead.
+        shown = detail if isinstance(exc, DomainError) and answer.status_code != 404 else ""
+        extra = {k: v for k, v in answer.headers.items() if k.lower() == "retry-after"}
+        return page_error_response(request, answer.status_code or 500, shown, headers=extra)
+
+    return handle
+
+
 HANDLERS: dict[Any, Any] = {
-    DomainError: domain_error,
-    ValidationException: validation_error,
-    HTTPException: http_error,
-    UnicodeDecodeError: undecodable_body,
-    RecursionError: too_deep,
-    IntegrityError: integrity_error,
-    OperationalError: unavailable,
-    Exception: internal_error,
+    DomainError: _page_or_json(domain_error),
+    ValidationException: _page_or_json(validation_error),
+    HTTPException: _page_or_json(http_error),
+    UnicodeDecodeError: _page_or_json(undecodable_body),
+    RecursionError: _page_or_json(too_deep),
+    IntegrityError: _page_or_json(integrity_error),
+    OperationalError: _page_or_json(unavailable),
+    Exception: _page_or_json(internal_error),
 }

@@ -11,6 +11,7 @@ from calendar_service.app import create_app
 from calendar_service.settings import Settings
 from tests.conftest import FIXED_NOW
 from tests.support.factories import EventFactory, outbox_messages, person, register, register_all, staff_registrations
+from tests.support.forms import post_form
 
 
 def _confirm_token(message: dict[str, Any]) -> str:
@@ -95,10 +96,10 @@ async def test_the_confirmation_page_confirms_on_post(
     token = _confirm_token(
         next(m for m in await outbox_messages(client, admin_headers) if m["kind"] == "confirmation_link")
     )
-    done = await client.post(f"/registrations/confirm/{token}")
+    done = await post_form(client, f"/registrations/confirm/{token}")
     assert done.status_code == 200
     assert "confirmed" in done.text
-    again = await client.post(f"/registrations/confirm/{token}")
+    again = await post_form(client, f"/registrations/confirm/{token}")
     assert again.status_code == 409
     assert "already used" in again.text
 

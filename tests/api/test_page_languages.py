@@ -9,6 +9,7 @@ from litestar.testing import AsyncTestClient, create_test_client
 from calendar_service.pages.dependencies import provide_locale
 from calendar_service.pages.responses import html_response
 from tests.support.factories import EventFactory
+from tests.support.forms import CSRF_FIELD, form_token
 
 Client = AsyncTestClient[Litestar]
 QUESTIONS = [{"key": "diet", "label": "Dietary needs", "type": "choice", "options": ["none"], "required": True}]
@@ -49,18 +50,23 @@ async def test_the_event_page_in_spanish_by_switch_cookie_or_browser_and_english
         assert '<html lang="en">' in text and "3 of 3 places left." in text
 
 
+async def csrf(client: Client) -> dict[str, str]:
+    return {CSRF_FIELD: await form_token(client)}
+
+
 async def test_a_refused_form_in_spanish_stays_spanish_and_keeps_what_was_typed(
     client: Client, create_event: EventFactory
 ) -> None:
     slug = (await event_with_form(create_event))["slug"]
     refused = await client.post(
         f"/events/{slug}/register",
-        data={"name": "Ana", "email": "ana@example.org", "consent": "yes", "answers.diet": ""},
+        data={"name": "Ana", "email": "ana@example.org", "consent": "yes", "answers.diet": "", **await csrf(client)},
         headers={"Accept-Language": "es"},
     )
     assert refused.status_code == 422
     assert '<html lang="es">' in refused.text and 'value="Ana"' in refused.text
-    assert 'id="q-1" name="answers.diet" required aria-invalid="true" aria-describedby="form-error"' in refused.text
+    assert 'id="q-1" name="answers.diet" required aria-invalid="true" aria-describedby="q-1-error"' in refused.text
+    assert "Responda «" in refused.text, "the problem is told in Spanish"
 
 
 async def test_the_calendar_page_in_spanish(client: Client, create_event: EventFactory) -> None:

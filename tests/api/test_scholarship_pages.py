@@ -13,6 +13,7 @@ from litestar.testing import AsyncTestClient
 
 from tests.support.clock import MovableClock
 from tests.support.factories import EventFactory, outbox_messages
+from tests.support.forms import post_form
 from tests.support.scholarships import forum, put_program
 
 Client = AsyncTestClient[Litestar]
@@ -107,7 +108,7 @@ async def test_a_draft_is_saved_continued_by_link_edited_and_submitted(
     client: Client, create_event: EventFactory, admin_headers: dict[str, str]
 ) -> None:
     slug = await open_forum(client, create_event, admin_headers)
-    saved = await client.post(f"/events/{slug}/apply", data=form(motivation=""), follow_redirects=False)
+    saved = await post_form(client, f"/events/{slug}/apply", form(motivation=""), follow_redirects=False)
     assert saved.status_code == 303, saved.text
     token = token_of(saved.headers["location"])
     page = (await client.get(saved.headers["location"])).text
@@ -122,13 +123,13 @@ async def test_a_draft_is_saved_continued_by_link_edited_and_submitted(
     # Back later by the link: the draft as it was; submitting without a motivation is refused.
     again = await client.get(f"/applications/{token}")
     assert again.status_code == 200 and "I build community networks" not in again.text
-    refused = await client.post(f"/applications/{token}", data=form(motivation="", action="submit"))
+    refused = await post_form(client, f"/applications/{token}", form(motivation="", action="submit"))
     assert refused.status_code == 422
     assert error_at(refused.text, "f-motivation") == "Tell the reviewers why you want to attend."
     assert (await client.get(f"/api/scholarship-applications/{token}")).json()["status"] == "draft"
 
-    edited = await client.post(
-        f"/applications/{token}", data=form(**{"requested.lodging": "400.00"}), follow_redirects=False
+    edited = await post_form(
+        client, f"/applications/{token}", form(**{"requested.lodging": "400.00"}), follow_redirects=False
     )
     assert edited.status_code == 303
     assert (await client.get(f"/api/scholarship-applications/{token}")).json()["requested"] == {
@@ -136,14 +137,14 @@ async def test_a_draft_is_saved_continued_by_link_edited_and_submitted(
         "lodging": "400.00",
     }
     full = form(action="submit", **{"requested.lodging": "400.00"})
-    submitted = await client.post(f"/applications/{token}", data=full, follow_redirects=False)
+    submitted = await post_form(client, f"/applications/{token}", full, follow_redirects=False)
     assert submitted.status_code == 303 and submitted.headers["location"].endswith("saved=submitted")
     page = (await client.get(submitted.headers["location"])).text
     assert "Your application is submitted" in page and 'id="apply-form"' not in page
     assert "Travel: $1,500.00" in page and "Lodging: $400.00" in page
     api = (await client.get(f"/api/scholarship-applications/{token}")).json()
     assert api["status"] == "submitted" and api["motivation"] == "I build community networks in the north."
-    late = await client.post(f"/applications/{token}", data=form(action="submit"))
+    late = await post_form(client, f"/applications/{token}", form(action="submit"))
     assert late.status_code == 409 and "already submitted" in late.text
 
 
@@ -151,11 +152,10 @@ async def test_refused_input_is_rendered_again_with_each_error_at_its_field(
     client: Client, create_event: EventFactory, admin_headers: dict[str, str]
 ) -> None:
     slug = await open_forum(client, create_event, admin_headers)
-    empty = await client.post(
+    empty = await post_form(
+        client,
         f"/events/{slug}/apply",
-        data=form(
-            name="", email="", country="", consent="", motivation="", **{"answers.first_time": ""}, action="submit"
-        ),
+        form(name="", email="", country="", consent="", motivation="", **{"answers.first_time": ""}, action="submit"),
     )
     assert empty.status_code == 422
     page = empty.text
@@ -168,16 +168,16 @@ async def test_refused_input_is_rendered_again_with_each_error_at_its_field(
     assert 'id="error-summary"' in page and 'href="#f-consent"' in page
     assert 'value="1500.00"' in page and "Community network" in page  # what was typed stays
 
-    over = await client.post(f"/events/{slug}/apply", data=form(**{"requested.travel": "2500.00"}))
+    over = await post_form(client, f"/events/{slug}/apply", form(**{"requested.travel": "2500.00"}))
     assert over.status_code == 422
     assert error_at(over.text, "f-req-travel").startswith("Enter an amount")
     assert 'value="2500.00"' in over.text
-    bad_email = await client.post(f"/events/{slug}/apply", data=form(email="not-an-email"))
+    bad_email = await post_form(client, f"/events/{slug}/apply", form(email="not-an-email"))
     assert bad_email.status_code == 422 and error_at(bad_email.text, "f-email").startswith("Enter an email")
 
-    first = await client.post(f"/events/{slug}/apply", data=form(action="submit"), follow_redirects=False)
+    first = await post_form(client, f"/events/{slug}/apply", form(action="submit"), follow_redirects=False)
     assert first.status_code == 303
-    twice = await client.post(f"/events/{slug}/apply", data=form())
+    twice = await post_form(client, f"/events/{slug}/apply", form())
     assert twice.status_code == 409 and "already exists" in error_at(twice.text, "f-email")
     staff = await client.get(f"/api/staff/events/{slug}/scholarship-applications", headers=admin_headers)
     assert len(staff.json()["items"]) == 1, "a refused form writes nothing"
@@ -197,7 +197,7 @@ async def test_an_award_is_accepted_through_a_confirmation_step(
 ) -> None:
     slug = await open_forum(client, create_event, admin_headers)
     both = form(action="submit", **{"requested.lodging": "400.00"})
-    applied = await client.post(f"/events/{slug}/apply", data=both, follow_redirects=False)
+    applied = await post_form(client, f"/events/{slug}/apply", both, follow_redirects=False)
     token = token_of(applied.headers["location"])
     await award(client, slug, admin_headers, {"travel": "1200.00", "lodging": "300.00"})
 
@@ -216,7 +216,7 @@ async def test_an_award_is_accepted_through_a_confirmation_step(
         "GET changes nothing"
     )
 
-    accepted = await client.post(f"/applications/{token}/accept", follow_redirects=False)
+    accepted = await post_form(client, f"/applications/{token}/accept", follow_redirects=False)
     assert accepted.status_code == 303 and accepted.headers["location"] == f"/applications/{token}"
     page = (await client.get(f"/applications/{token}")).text
     assert "You accepted your scholarship" in page and "Your place at the event is confirmed." in page
@@ -224,7 +224,7 @@ async def test_an_award_is_accepted_through_a_confirmation_step(
     assert api["status"] == "accepted" and api["registration_status"] == "confirmed"
     nothing = (await client.get(f"/applications/{token}/decline")).text
     assert "There is no award to answer" in nothing and 'id="answer-form"' not in nothing
-    refused = await client.post(f"/applications/{token}/decline")
+    refused = await post_form(client, f"/applications/{token}/decline")
     assert refused.status_code == 409 and "We could not record your answer" in refused.text
 
 
@@ -232,12 +232,12 @@ async def test_an_award_is_declined_and_an_unknown_link_is_a_page(
     client: Client, create_event: EventFactory, admin_headers: dict[str, str]
 ) -> None:
     slug = await open_forum(client, create_event, admin_headers)
-    applied = await client.post(f"/events/{slug}/apply", data=form(action="submit"), follow_redirects=False)
+    applied = await post_form(client, f"/events/{slug}/apply", form(action="submit"), follow_redirects=False)
     token = token_of(applied.headers["location"])
     await award(client, slug, admin_headers, {"travel": "1000.00"})
     confirm = (await client.get(f"/applications/{token}/decline")).text
     assert "Decline the scholarship?" in confirm and "Yes, decline the scholarship" in confirm
-    declined = await client.post(f"/applications/{token}/decline", follow_redirects=False)
+    declined = await post_form(client, f"/applications/{token}/decline", follow_redirects=False)
     assert declined.status_code == 303
     page = (await client.get(f"/applications/{token}")).text
     assert "You declined the scholarship" in page and "the money goes to another applicant" in page
@@ -256,10 +256,10 @@ async def test_the_pages_in_spanish(client: Client, create_event: EventFactory, 
     assert '<html lang="es">' in page and "Solicitar una beca" in page
     assert "Viaje: hasta 2.000,00\xa0US$" in page and '<option value="GH">Ghana</option>' in page
     assert "lun, 10 jun 2024, 23:59" in page and "Guardar como borrador" in page
-    refused = await client.post(f"/events/{slug}/apply?lang=es", data=form(name="", action="submit"))
+    refused = await post_form(client, f"/events/{slug}/apply?lang=es", form(name="", action="submit"))
     assert refused.status_code == 422 and error_at(refused.text, "f-name") == "Escriba su nombre."
     spanish = form(action="submit", **{"requested.travel": "1500,00"})  # a decimal comma, as Spanish writes it
-    saved = await client.post(f"/events/{slug}/apply?lang=es", data=spanish, follow_redirects=False)
+    saved = await post_form(client, f"/events/{slug}/apply?lang=es", spanish, follow_redirects=False)
     assert saved.headers["location"].endswith("lang=es")
     token = token_of(saved.headers["location"])
     text = (await client.get(saved.headers["location"])).text

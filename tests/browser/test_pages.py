@@ -345,10 +345,12 @@ def test_a_visitor_registers_on_the_event_page_then_the_next_is_waitlisted_and_p
 
     # Thandiwe cancels from her page; Sipho's page now says registered.
     page.goto(manage)
+    page.click("#cancel-link")  # "Are you sure?" first
+    page.wait_for_load_state()
     page.click("#cancel-button")
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Your registration is cancelled"
-    assert page.locator("#cancel-form").count() == 0
+    assert page.locator("#cancel-link").count() == 0
     listing = site.get(f"/api/staff/events/{event['slug']}/registrations", staff=True)["items"]
     assert {r["email"]: r["status"] for r in listing} == {
         "thandiwe@example.org": "cancelled",
