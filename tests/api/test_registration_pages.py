@@ -141,7 +141,10 @@ async def test_every_mistake_is_reported_at_once_next_to_its_field_in_plain_word
     assert answer.status_code == 422
     page = answer.text
     summary = page.split('id="form-error"')[1].split("</div>")[0]
-    assert 'tabindex="-1"' in page.split('id="form-error"')[1][:120] and "autofocus" in page.split("<form")[0]
+    assert (
+        'tabindex="-1"' in page.split('id="form-error"')[1][:120]
+        and "autofocus" in page.split('<form method="post"')[0]
+    )
     expected = {
         "f-name": "Please enter your name",
         "f-email": "Please enter your email address",
