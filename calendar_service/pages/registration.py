@@ -17,6 +17,7 @@ import msgspec
 from calendar_service.domain import registration as rules
 from calendar_service.domain.registration import RegistrationSettings
 from calendar_service.errors import DomainError, InvalidInput
+from calendar_service.pages.formats import Formats
 from calendar_service.pages.text import N_, Text
 from calendar_service.registrations.schemas import RegistrationCreate
 
@@ -36,21 +37,30 @@ def openness(
     registration: RegistrationSettings,
     zone: str,
     now: datetime,
+    formats: Formats | None = None,
 ) -> Openness:
+    """Whether the form is shown; `formats` writes the window's moment in the page language
+    ("Tue, Jan 1, 2030, 09:00 (Brussels, UTC+1)"), else as the stored local time."""
     if status == "cancelled":
         return Openness(False, Text(N_("This event is cancelled and takes no registrations.")))
     if capacity == 0 and registration.online_capacity in (None, 0):
         return Openness(False, Text(N_("This event takes no registrations.")))
     opens, closes = rules.window(registration, zone)
     if opens is not None and registration.opens_at is not None and now < opens:
-        when = registration.opens_at.replace("T", " ")
-        return Openness(False, Text(N_("Registration opens on %(when)s (%(zone)s)."), {"when": when, "zone": zone}))
+        when, where = _moment(opens, registration.opens_at, zone, formats)
+        return Openness(False, Text(N_("Registration opens on %(when)s (%(zone)s)."), {"when": when, "zone": where}))
     if closes is not None and registration.closes_at is not None and now >= closes:
-        when = registration.closes_at.replace("T", " ")
-        return Openness(False, Text(N_("Registration closed on %(when)s (%(zone)s)."), {"when": when, "zone": zone}))
+        when, where = _moment(closes, registration.closes_at, zone, formats)
+        return Openness(False, Text(N_("Registration closed on %(when)s (%(zone)s)."), {"when": when, "zone": where}))
     if closes is None and start_utc <= now:
         return Openness(False, Text(N_("This event has started; registration is closed.")))
     return Openness(True)
+
+
+def _moment(instant: datetime, stored: str, zone: str, formats: Formats | None) -> tuple[str, str]:
+    if formats is None:
+        return stored.replace("T", " "), zone
+    return formats.date_time(instant, zone), f"{formats.zone_city(zone)}, {formats.short_offset(zone, instant)}"
 
 
 def places_note(capacity: int | None, taken: int, reserved: int, waitlist: bool) -> Text:

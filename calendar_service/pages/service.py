@@ -15,6 +15,7 @@ from calendar_service.errors import NotFound
 from calendar_service.events.service import EventService
 from calendar_service.pages import event_view as view
 from calendar_service.pages import structured
+from calendar_service.pages.formats import Formats
 from calendar_service.pages.i18n import render
 from calendar_service.pages.localized import localized
 from calendar_service.pages.registration import FormState, openness
@@ -66,7 +67,9 @@ class PageService:
         settings = RegistrationSettings.of(row.registration)
         viewer = viewer or view.ViewerZone()
         taken, reserved, online_taken = row.seats_taken, row.reserved_seats, row.online_taken
-        open_now = openness(row.status, row.start_utc, row.capacity, settings, row.timezone, self.now)
+        open_now = openness(
+            row.status, row.start_utc, row.capacity, settings, row.timezone, self.now, Formats(self.locale)
+        )
         places = view.places_of(event, taken, reserved, online_taken)
         waitlist_only = settings.waitlist and view.all_full(places, event.attendance_mode)
         sessions = await self.events.sessions(slug) if event.recurrence else None
