@@ -8,7 +8,6 @@ Set PAGE_SCREENSHOTS=/some/folder to keep full-page pictures of each state (desk
 """
 
 import os
-import re
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ import pytest
 
 from tests.browser.accessibility import assert_accessible, axe_violations, screenshot
 from tests.browser.conftest import Browser, Site
-from tests.browser.test_pages import soon
+from tests.browser.test_pages import held_registration, soon
 
 pytestmark = pytest.mark.browser
 
@@ -168,24 +167,7 @@ def test_registrant_and_confirmation_pages_have_no_axe_violations(site: Site, br
         page.goto(f"{site.url}{path}?lang={lang}")
         check(browser, f"error page {path} ({lang})", f"error-{path.strip('/').split('/')[0]}-{lang}")
 
-    site.calendar("held-cal", "Held places", "Europe/Brussels")
-    held = site.event(
-        calendar="held-cal",
-        title="Confirmation workshop",
-        timezone="Europe/Brussels",
-        start=soon(30, "10:00:00"),
-        end=soon(30, "12:00:00"),
-        capacity=10,
-        registration={"requires_confirmation": True},
-    )
-    site.post(
-        f"/api/events/{held['slug']}/registrations",
-        {"name": "Amina Diallo", "email": "amina@example.org", "consent": True},
-        staff=False,
-    )
-    outbox = site.get("/api/staff/outbox?recipient=amina@example.org", staff=True)["items"]
-    (mail,) = [m for m in outbox if m["kind"] == "confirmation_link"]
-    link = re.search(r"https?://\S+/registrations/confirm/[A-Za-z0-9_\-]+", mail["body"]).group(0)  # type: ignore[union-attr]
+    _, _, link = held_registration(site, calendar="held-cal")
     page.goto(f"{link}?lang={lang}")
     assert page.locator("#confirm").count() == 1
     check(browser, f"confirmation page ({lang})", f"confirm-{lang}")

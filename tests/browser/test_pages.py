@@ -179,11 +179,11 @@ def test_calendar_page_lists_upcoming_events_in_time_order_and_subscribes_by_web
     browser.assert_no_console_errors()
 
 
-def held_registration(site: Site) -> tuple[dict[str, Any], dict[str, Any], str]:
+def held_registration(site: Site, calendar: str = "browser-cal") -> tuple[dict[str, Any], dict[str, Any], str]:
     """An event that holds places until confirmed, one registration, and the link from its email."""
-    site.calendar("browser-cal", "Browser calendar", "Europe/Brussels")
+    site.calendar(calendar, "Browser calendar", "Europe/Brussels")
     event = site.event(
-        calendar="browser-cal",
+        calendar=calendar,
         title="Confirmation workshop",
         timezone="Europe/Brussels",
         start=soon(30, "10:00:00"),
